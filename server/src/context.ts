@@ -1,0 +1,60 @@
+import type { Sequelize } from 'sequelize';
+import type { HuijiConfig } from './platform/config/schema.js';
+import { loadOrCreateLoginKeys } from './platform/crypto/login-keys.js';
+import { createSequelize } from './platform/db/connect.js';
+import type { RouteSpec } from './platform/http/route.js';
+import type { Logger } from './platform/logger/index.js';
+import { Readiness } from './platform/health.js';
+import { defineAccessModels } from './modules/access/models.js';
+import { AccessService } from './modules/access/service.js';
+import { removeInitialPasswordFile, BOOTSTRAP_USERNAME } from './modules/auth/bootstrap.js';
+import { defineAuthModels, type AuthModels } from './modules/auth/models.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { AuthService } from './modules/auth/service.js';
+import { systemRoutes } from './modules/system/routes.js';
+
+/** Everything one running Huiji holds: configuration, database, services and routes. */
+export interface AppContext {
+  config: HuijiConfig;
+  logger: Logger;
+  sequelize: Sequelize;
+  readiness: Readiness;
+  models: { auth: AuthModels };
+  services: { auth: AuthService; access: AccessService };
+  routes: RouteSpec[];
+  startedAt: Date;
+}
+
+export function createContext(config: HuijiConfig, logger: Logger): AppContext {
+  const sequelize = createSequelize({
+    url: config.databaseUrl,
+    poolMax: config.database.poolMax,
+    logger: config.logLevel === 'debug' ? logger : undefined,
+  });
+  const authModels = defineAuthModels(sequelize);
+  const access = new AccessService(defineAccessModels(sequelize));
+  const auth = new AuthService({
+    sequelize,
+    models: authModels,
+    access,
+    config,
+    loginKeys: loadOrCreateLoginKeys(config.dataDir),
+    onPasswordChanged: (user) => {
+      if (user.username === BOOTSTRAP_USERNAME) removeInitialPasswordFile(config.dataDir);
+    },
+  });
+  const startedAt = new Date();
+  return {
+    config,
+    logger,
+    sequelize,
+    readiness: new Readiness(),
+    models: { auth: authModels },
+    services: { auth, access },
+    routes: [
+      ...authRoutes(auth),
+      ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
+    ],
+    startedAt,
+  };
+}

@@ -1,0 +1,119 @@
+import http, { type Server } from 'node:http';
+import { createApp } from './app.js';
+import { createContext } from './context.js';
+import { ensureBootstrapAdmin } from './modules/auth/bootstrap.js';
+import { ConfigError, loadConfig } from './platform/config/load.js';
+import type { HuijiConfig } from './platform/config/schema.js';
+import { migrationStatus, runMigrations } from './platform/db/migrate.js';
+import { waitForDatabase } from './platform/db/wait-for-database.js';
+import { createLogger } from './platform/logger/index.js';
+
+/** Fatal start-up problems are one line for the operator, never a stack trace. */
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(exitCode);
+}
+
+function listen(server: Server, config: HuijiConfig): Promise<void> {
+  return new Promise((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      if (error.code === 'EADDRINUSE') fail(`Cannot listen on ${where}: the port is already in use; set HUIJI_PORT to a free port.`, 3);
+      if (error.code === 'EACCES') fail(`Cannot listen on ${where}: permission denied; use a port above 1024 or run behind nginx.`, 3);
+      fail(`Cannot listen on ${where}: ${error.message}`, 3);
+    });
+    server.listen(config.port, config.host, resolve);
+  });
+}
+
+function printBootstrapPassword(password: string, file: string): void {
+  const lines = [
+    '',
+    '================================================================',
+    ' 会籍 Huiji: first administrator created / 已创建首个管理员',
+    `   username / 用户名: admin`,
+    `   password / 初始密码: ${password}`,
+    `   (also saved to ${file}, mode 0600, removed after the first password change)`,
+    '   You must change this password at first login. 首次登录须修改密码。',
+    '================================================================',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
+
+async function main(): Promise<void> {
+  let config: HuijiConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+
+  const logger = createLogger({
+    level: config.logLevel,
+    logDir: config.logDir,
+    retentionDays: config.logRetentionDays,
+    env: config.env,
+  });
+  const ctx = createContext(config, logger);
+  const httpServer = http.createServer(createApp(ctx));
+  await listen(httpServer, config);
+  logger.info(`Huiji listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+
+  const shutdown = new AbortController();
+  const stop = (signal: string) => {
+    logger.info(`received ${signal}, shutting down`);
+    shutdown.abort();
+    httpServer.close(() => {
+      void ctx.sequelize.close().finally(() => process.exit(0));
+    });
+    httpServer.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+
+  try {
+    await waitForDatabase(ctx.sequelize, {
+      logger,
+      readiness: ctx.readiness,
+      maxDelaySeconds: config.database.connectRetryMaxSeconds,
+      signal: shutdown.signal,
+    });
+  } catch (error) {
+    if (shutdown.signal.aborted) return;
+    throw error;
+  }
+
+  if (config.database.migrateOnStart) {
+    const applied = await runMigrations(ctx.sequelize, logger);
+    if (applied.length > 0) logger.info(`applied ${applied.length} migration(s)`, { migrations: applied });
+    ctx.readiness.migrations = { ok: true };
+  } else {
+    const { pending } = await migrationStatus(ctx.sequelize);
+    ctx.readiness.migrations = pending === 0 ? { ok: true } : { ok: false, reason: `${pending} pending; run npm run migrate` };
+    if (pending > 0) logger.error(`${pending} migration(s) pending and migrateOnStart is off; run npm run migrate`);
+  }
+
+  const bootstrap = await ensureBootstrapAdmin({
+    sequelize: ctx.sequelize,
+    models: ctx.models.auth,
+    access: ctx.services.access,
+    dataDir: config.dataDir,
+    password: config.auth.bootstrapAdminPassword,
+  });
+  if (bootstrap.generatedPassword && bootstrap.passwordFile) {
+    printBootstrapPassword(bootstrap.generatedPassword, bootstrap.passwordFile);
+    logger.info('first administrator created; its password was printed to the terminal only');
+  } else if (bootstrap.created) {
+    logger.info('first administrator created with the password from HUIJI_BOOTSTRAP_ADMIN_PASSWORD');
+  }
+  ctx.readiness.markStarted();
+  logger.info('Huiji is ready');
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  fail(`Huiji failed to start: ${message}`, 1);
+});

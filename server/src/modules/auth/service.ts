@@ -1,0 +1,365 @@
+import crypto from 'node:crypto';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
+import type { HuijiConfig } from '../../platform/config/schema.js';
+import { EnvelopeError, openEnvelope, type Envelope } from '../../platform/crypto/envelope.js';
+import type { LoginKeyPair } from '../../platform/crypto/login-keys.js';
+import { withTransaction } from '../../platform/db/transaction.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Principal } from '../../platform/http/route.js';
+import type { AccessService } from '../access/service.js';
+import type { AuthModels, LoginResult, UserRecord } from './models.js';
+import {
+  PASSWORD_MAX_LENGTH,
+  brokenRules,
+  decoyPasswordHash,
+  hashPassword,
+  verifyPassword,
+  type PasswordPolicy,
+} from './password.js';
+import { LoginThrottle } from './throttle.js';
+
+const NONCE_TTL_MS = 5 * 60_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
+/** Writing last_seen_at on every request would turn each read into a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface ClientMeta {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export interface PublicUser {
+  id: number;
+  username: string;
+  displayName: string;
+  mustChangePassword: boolean;
+  locale: string;
+}
+
+export interface SessionView {
+  user: PublicUser;
+  permissions: string[];
+}
+
+export type Credentials = { password: string } | { encrypted: Envelope };
+
+export interface AuthServiceOptions {
+  sequelize: Sequelize;
+  models: AuthModels;
+  access: AccessService;
+  config: HuijiConfig;
+  loginKeys: LoginKeyPair;
+  /** Called after the first password change, to remove the printed bootstrap password. */
+  onPasswordChanged?: (user: PublicUser) => void;
+}
+
+export class AuthService {
+  private readonly throttle: LoginThrottle;
+
+  constructor(private readonly options: AuthServiceOptions) {
+    this.throttle = new LoginThrottle(options.sequelize, options.models);
+  }
+
+  get policy(): PasswordPolicy {
+    const { auth } = this.options.config;
+    return {
+      minLength: auth.passwordMinLength,
+      maxLength: PASSWORD_MAX_LENGTH,
+      requiredClasses: 3,
+      notUsername: true,
+      historyCount: auth.passwordHistory,
+    };
+  }
+
+  /** The public key and a single-use nonce the console encrypts the next password with. */
+  async issueChallenge() {
+    const { LoginNonce } = this.options.models;
+    const now = new Date();
+    const nonce = crypto.randomBytes(18).toString('base64url');
+    await LoginNonce.create({ nonce, expiresAt: new Date(now.getTime() + NONCE_TTL_MS) });
+    // Expired nonces are swept as new ones are issued; the index on expires_at keeps it cheap.
+    await LoginNonce.destroy({ where: { expiresAt: { [Op.lt]: new Date(now.getTime() - NONCE_TTL_MS) } } });
+    return {
+      keyId: this.options.loginKeys.keyId,
+      publicKey: this.options.loginKeys.publicKeyPem,
+      nonce,
+      serverTime: now.getTime(),
+      algorithm: 'RSA-OAEP-256+A256GCM' as const,
+    };
+  }
+
+  async login(username: string, credentials: Credentials, meta: ClientMeta): Promise<SessionView & { token: string; expiresAt: Date }> {
+    const { models, config } = this.options;
+    const { password } = await this.readSecret(credentials, ['password']);
+    const userKey = `user:${username.toLowerCase()}`;
+    const ipKey = meta.ip ? `ip:${meta.ip}` : null;
+
+    const ipLock = ipKey ? await this.throttle.lockedFor(ipKey) : 0;
+    if (ipLock > 0) {
+      await this.recordLogin(username, null, 'locked', meta);
+      throw new AppError('LOGIN_RATE_LIMITED', { params: minutes(ipLock), details: { retryAfterSeconds: ipLock } });
+    }
+    const userLock = await this.throttle.lockedFor(userKey);
+    if (userLock > 0) {
+      await this.recordLogin(username, null, 'locked', meta);
+      throw new AppError('ACCOUNT_LOCKED', { params: minutes(userLock), details: { retryAfterSeconds: userLock } });
+    }
+
+    const user = await models.User.findOne({ where: { username } });
+    const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
+    if (!user || !valid) {
+      await this.recordLogin(username, user?.id ?? null, user ? 'bad_password' : 'unknown_user', meta);
+      const lockedSeconds = await this.throttle.recordFailure(userKey, {
+        threshold: config.auth.lockoutThreshold,
+        lockMinutes: config.auth.lockoutMinutes,
+      });
+      if (ipKey) {
+        await this.throttle.recordFailure(ipKey, {
+          threshold: config.auth.ipLockoutThreshold,
+          lockMinutes: config.auth.lockoutMinutes,
+        });
+      }
+      if (lockedSeconds > 0) {
+        throw new AppError('ACCOUNT_LOCKED', {
+          params: minutes(lockedSeconds),
+          details: { retryAfterSeconds: lockedSeconds },
+        });
+      }
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    if (user.status !== 'active') {
+      await this.recordLogin(username, user.id, 'disabled', meta);
+      throw new AppError('ACCOUNT_DISABLED');
+    }
+
+    return withTransaction(this.options.sequelize, async (transaction) => {
+      const now = new Date();
+      const token = crypto.randomBytes(32).toString('base64url');
+      const expiresAt = new Date(now.getTime() + config.auth.sessionAbsoluteHours * 3_600_000);
+      await models.Session.create(
+        {
+          userId: user.id,
+          tokenHash: hashToken(token),
+          ip: meta.ip,
+          userAgent: meta.userAgent?.slice(0, 255) ?? null,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt,
+        },
+        { transaction },
+      );
+      await user.update({ lastLoginAt: now, lastLoginIp: meta.ip }, { transaction });
+      await this.throttle.clear(userKey, transaction);
+      await this.recordLogin(username, user.id, 'success', meta, transaction);
+      return { token, expiresAt, ...(await this.view(user, transaction)) };
+    });
+  }
+
+  /** Resolves a bearer token to its principal; null for a token that never existed. */
+  async authenticate(token: string): Promise<Principal | null> {
+    const { models, config } = this.options;
+    const session = await models.Session.findOne({ where: { tokenHash: hashToken(token) } });
+    if (!session || session.revokedAt) return null;
+    const now = Date.now();
+    const idleLimit = session.lastSeenAt.getTime() + config.auth.sessionIdleMinutes * 60_000;
+    if (session.expiresAt.getTime() <= now || idleLimit <= now) {
+      await session.update({ revokedAt: new Date(now), revokedReason: 'expired' });
+      throw new AppError('SESSION_EXPIRED');
+    }
+    const user = await models.User.findByPk(session.userId);
+    if (!user || user.status !== 'active') {
+      await session.update({ revokedAt: new Date(now), revokedReason: 'user_disabled' });
+      return null;
+    }
+    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      await session.update({ lastSeenAt: new Date(now) });
+    }
+    return {
+      userId: user.id,
+      username: user.username,
+      sessionId: session.id,
+      permissions: await this.options.access.permissionsOf(user.id),
+      mustChangePassword: user.mustChangePassword,
+    };
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await this.options.models.Session.update(
+      { revokedAt: new Date(), revokedReason: 'logout' },
+      { where: { id: principal.sessionId, revokedAt: null } },
+    );
+  }
+
+  async me(principal: Principal): Promise<SessionView> {
+    const user = await this.options.models.User.findByPk(principal.userId, { rejectOnEmpty: true });
+    return this.view(user);
+  }
+
+  async changePassword(
+    principal: Principal,
+    input: { encrypted: Envelope } | { currentPassword: string; newPassword: string },
+    meta: ClientMeta,
+  ): Promise<SessionView> {
+    const { models, config, sequelize } = this.options;
+    const secrets = await this.readSecret(input, ['currentPassword', 'newPassword']);
+    const user = await models.User.findByPk(principal.userId, { rejectOnEmpty: true });
+    const userKey = `user:${user.username.toLowerCase()}`;
+
+    if (!(await verifyPassword(user.passwordHash, secrets.currentPassword))) {
+      await this.recordLogin(user.username, user.id, 'bad_current_password', meta);
+      const lockedSeconds = await this.throttle.recordFailure(userKey, {
+        threshold: config.auth.lockoutThreshold,
+        lockMinutes: config.auth.lockoutMinutes,
+      });
+      if (lockedSeconds > 0) {
+        // A guessed current password must not outlast the lock: end this session too.
+        await models.Session.update(
+          { revokedAt: new Date(), revokedReason: 'locked' },
+          { where: { userId: user.id, revokedAt: null } },
+        );
+        throw new AppError('ACCOUNT_LOCKED', { params: minutes(lockedSeconds), details: { retryAfterSeconds: lockedSeconds } });
+      }
+      throw new AppError('CURRENT_PASSWORD_WRONG', { details: { fields: [{ path: 'currentPassword', code: 'wrong' }] } });
+    }
+
+    const rules = brokenRules(secrets.newPassword, user.username, this.policy);
+    if (rules.length === 0 && (await this.reusesRecentPassword(user, secrets.newPassword))) rules.push('history');
+    if (rules.length > 0) {
+      throw new AppError('PASSWORD_POLICY', { details: { rules, fields: [{ path: 'newPassword', code: rules[0] }] } });
+    }
+
+    const newHash = await hashPassword(secrets.newPassword);
+    const view = await withTransaction(sequelize, async (transaction) => {
+      const now = new Date();
+      await models.PasswordHistory.create(
+        { userId: user.id, passwordHash: user.passwordHash, createdAt: now },
+        { transaction },
+      );
+      await this.trimHistory(user.id, transaction);
+      await user.update(
+        { passwordHash: newHash, mustChangePassword: false, passwordChangedAt: now },
+        { transaction },
+      );
+      // Every other session of this user ends: a changed password is often a response to a leak.
+      await models.Session.update(
+        { revokedAt: now, revokedReason: 'password_changed' },
+        { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: principal.sessionId } }, transaction },
+      );
+      await this.throttle.clear(userKey, transaction);
+      return this.view(user, transaction);
+    });
+    this.options.onPasswordChanged?.(view.user);
+    return view;
+  }
+
+  private async reusesRecentPassword(user: UserRecord, candidate: string): Promise<boolean> {
+    const count = this.options.config.auth.passwordHistory;
+    if (count === 0) return false;
+    const previous = await this.options.models.PasswordHistory.findAll({
+      where: { userId: user.id },
+      order: [['createdAt', 'DESC'], ['id', 'DESC']],
+      limit: count - 1,
+    });
+    for (const passwordHash of [user.passwordHash, ...previous.map((row) => row.passwordHash)]) {
+      if (await verifyPassword(passwordHash, candidate)) return true;
+    }
+    return false;
+  }
+
+  private async trimHistory(userId: number, transaction: Transaction): Promise<void> {
+    const keep = await this.options.models.PasswordHistory.findAll({
+      where: { userId },
+      order: [['createdAt', 'DESC'], ['id', 'DESC']],
+      limit: Math.max(this.options.config.auth.passwordHistory, 1),
+      attributes: ['id'],
+      transaction,
+    });
+    await this.options.models.PasswordHistory.destroy({
+      where: { userId, id: { [Op.notIn]: keep.map((row) => row.id) } },
+      transaction,
+    });
+  }
+
+  /** Reads passwords from a plain body or an encrypted envelope, enforcing nonce and time. */
+  private async readSecret<K extends string>(
+    input: { encrypted: Envelope } | Record<K, string>,
+    fields: K[],
+  ): Promise<Record<K, string>> {
+    if (!('encrypted' in input)) {
+      if (!this.options.config.auth.allowPlainPassword) throw new AppError('PLAIN_PASSWORD_NOT_ALLOWED');
+      return input as Record<K, string>;
+    }
+    let payload: Record<string, unknown>;
+    try {
+      payload = openEnvelope(this.options.loginKeys, input.encrypted) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof EnvelopeError) throw new AppError('ENCRYPTED_PAYLOAD_INVALID', { cause: error });
+      throw error;
+    }
+    if (!payload || typeof payload !== 'object') throw new AppError('ENCRYPTED_PAYLOAD_INVALID');
+    const out = {} as Record<K, string>;
+    for (const field of fields) {
+      const value = payload[field];
+      if (typeof value !== 'string' || value.length === 0 || value.length > PASSWORD_MAX_LENGTH * 4) {
+        throw new AppError('ENCRYPTED_PAYLOAD_INVALID');
+      }
+      out[field] = value;
+    }
+    const timestamp = Number(payload.timestamp);
+    if (!Number.isFinite(timestamp) || Math.abs(Date.now() - timestamp) > CLOCK_SKEW_MS) throw new AppError('NONCE_INVALID');
+    const nonce = payload.nonce;
+    if (typeof nonce !== 'string' || !(await this.consumeNonce(nonce))) throw new AppError('NONCE_INVALID');
+    return out;
+  }
+
+  /** Marks the nonce used; false when it is unknown, expired or already used (a replay). */
+  private async consumeNonce(nonce: string): Promise<boolean> {
+    const now = new Date();
+    const [affected] = await this.options.models.LoginNonce.update(
+      { usedAt: now },
+      { where: { nonce, usedAt: null, expiresAt: { [Op.gt]: now } } },
+    );
+    return affected === 1;
+  }
+
+  private async recordLogin(
+    username: string,
+    userId: number | null,
+    result: LoginResult,
+    meta: ClientMeta,
+    transaction?: Transaction,
+  ): Promise<void> {
+    await this.options.models.LoginEvent.create({
+      userId,
+      username: username.slice(0, 64),
+      result,
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 255) ?? null,
+      requestId: meta.requestId,
+      occurredAt: new Date(),
+    }, { transaction });
+  }
+
+  private async view(user: UserRecord, transaction?: Transaction): Promise<SessionView> {
+    const permissions = await this.options.access.permissionsOf(user.id, transaction);
+    return {
+      user: {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        mustChangePassword: user.mustChangePassword,
+        locale: user.locale,
+      },
+      permissions: [...permissions].sort(),
+    };
+  }
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+function minutes(seconds: number) {
+  return { minutes: Math.max(1, Math.ceil(seconds / 60)) };
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'expected an integer between 1 and 65535, e.g. 8080' })
+  .int('expected an integer between 1 and 65535, e.g. 8080')
+  .min(1, 'expected an integer between 1 and 65535, e.g. 8080')
+  .max(65535, 'expected an integer between 1 and 65535, e.g. 8080');
+
+const positiveInt = (hint: string) =>
+  z.coerce.number({ error: hint }).int(hint).positive(hint);
+
+export const databaseUrl = z.string().refine(
+  (value) => parseDatabaseUrl(value) !== null,
+  'expected sqlite:<path> (e.g. sqlite:./data/huiji.sqlite) or mysql://user:password@host:3306/database',
+);
+
+const timezone = z.string().refine((value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone name, e.g. Asia/Shanghai');
+
+export const configSchema = z.strictObject({
+  env: z.enum(['production', 'development', 'test']).default('production'),
+  host: z.string().min(1).default('0.0.0.0'),
+  port: port.default(8080),
+  dataDir: z.string().min(1).default('./data'),
+  logDir: z.string().min(1).default('./logs'),
+  logLevel: z.enum(['error', 'warn', 'info', 'http', 'debug']).default('info'),
+  /** China's Cybersecurity Law asks for at least six months of network logs. */
+  logRetentionDays: positiveInt('expected a whole number of days, at least 180 is advised').default(180),
+  databaseUrl: databaseUrl.optional(),
+  businessTimezone: timezone.default('Asia/Shanghai'),
+  database: z
+    .strictObject({
+      poolMax: positiveInt('expected a positive integer, e.g. 10').default(10),
+      migrateOnStart: z.boolean().default(true),
+      connectRetryMaxSeconds: positiveInt('expected a positive integer of seconds, e.g. 30').default(30),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      bodyLimit: z
+        .string()
+        .regex(/^\d+(kb|mb)$/i, 'expected a size such as 1mb or 512kb')
+        .default('1mb'),
+      trustProxy: z.union([z.boolean(), z.string(), z.number()]).default(false),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      sessionIdleMinutes: positiveInt('expected a positive integer of minutes, e.g. 120').default(120),
+      sessionAbsoluteHours: positiveInt('expected a positive integer of hours, e.g. 12').default(12),
+      lockoutThreshold: positiveInt('expected a positive integer, e.g. 5').default(5),
+      /** Stores often share one NAT address: raise this if cashiers lock each other out. */
+      ipLockoutThreshold: positiveInt('expected a positive integer, e.g. 5').default(5),
+      lockoutMinutes: positiveInt('expected a positive integer of minutes, e.g. 15').default(15),
+      passwordMinLength: z.coerce
+        .number()
+        .int()
+        .min(8, 'expected at least 8')
+        .max(64, 'expected at most 64')
+        .default(10),
+      passwordHistory: z.coerce.number().int().min(0).max(24).default(5),
+      /** Plain passwords are accepted for API clients on HTTPS; the console always encrypts. */
+      allowPlainPassword: z.boolean().default(true),
+      bootstrapAdminPassword: z.string().min(1).optional(),
+    })
+    .prefault({}),
+});
+
+export type HuijiConfig = z.infer<typeof configSchema> & {
+  databaseUrl: string;
+};
+
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; storage: string }
+  | {
+      dialect: 'mysql';
+      host: string;
+      port: number;
+      username: string;
+      password: string;
+      database: string;
+    };
+
+export function parseDatabaseUrl(value: string): DatabaseTarget | null {
+  if (value.startsWith('sqlite:')) {
+    const storage = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return storage.length > 0 ? { dialect: 'sqlite', storage } : null;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') return null;
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!url.hostname || !database || database.includes('/')) return null;
+  const portNumber = url.port ? Number(url.port) : 3306;
+  if (!Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) return null;
+  return {
+    dialect: 'mysql',
+    host: url.hostname,
+    port: portNumber,
+    username: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Every error code a client can receive, with its HTTP status and its message in both
+ * languages. Codes are stable API: clients branch on them, so never rename one.
+ * `{name}` placeholders are filled from the error's params.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: {
+    status: 422,
+    zh: '提交的数据有误，请检查标出的字段',
+    en: 'Some fields are invalid; check the fields listed',
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    zh: '请求体不是合法的 JSON：{reason}',
+    en: 'The request body is not valid JSON: {reason}',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    zh: '请求体过大，上限为 {limit}',
+    en: 'The request body is too large; the limit is {limit}',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    zh: '请求体须为 application/json',
+    en: 'The request body must be application/json',
+  },
+  BAD_REQUEST: { status: 400, zh: '请求无法处理：{reason}', en: 'The request cannot be processed: {reason}' },
+  NOT_FOUND: { status: 404, zh: '接口不存在：{method} {path}', en: 'No such endpoint: {method} {path}' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '该接口不支持 {method} 方法', en: 'This endpoint does not accept {method}' },
+  UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Please log in first' },
+  SESSION_EXPIRED: { status: 401, zh: '登录已过期，请重新登录', en: 'Your session has expired; please log in again' },
+  FORBIDDEN: { status: 403, zh: '没有权限：需要 {permission}', en: 'Permission denied: {permission} is required' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '请先修改初始密码',
+    en: 'You must change your initial password first',
+  },
+  INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    zh: '密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试',
+    en: 'Too many wrong passwords; the account is locked, try again in {minutes} minutes',
+  },
+  LOGIN_RATE_LIMITED: {
+    status: 429,
+    zh: '该网络地址登录失败次数过多，请 {minutes} 分钟后再试',
+    en: 'Too many failed logins from this address; try again in {minutes} minutes',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用，请联系管理员', en: 'This account is disabled; contact an administrator' },
+  PLAIN_PASSWORD_NOT_ALLOWED: {
+    status: 400,
+    zh: '本服务器要求密码加密传输，请使用控制台登录',
+    en: 'This server requires the password to be sent encrypted; log in through the console',
+  },
+  ENCRYPTED_PAYLOAD_INVALID: {
+    status: 400,
+    zh: '加密数据无法解密，请刷新页面后重试',
+    en: 'The encrypted data cannot be decrypted; reload the page and try again',
+  },
+  NONCE_INVALID: {
+    status: 400,
+    zh: '登录请求已失效或被重复提交，请重试',
+    en: 'The login request has expired or was already used; please try again',
+  },
+  CURRENT_PASSWORD_WRONG: { status: 400, zh: '当前密码不正确', en: 'The current password is wrong' },
+  PASSWORD_POLICY: {
+    status: 422,
+    zh: '新密码不符合密码策略',
+    en: 'The new password does not meet the password policy',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    zh: '服务正在启动或数据库不可用，请稍后再试',
+    en: 'The service is starting or its database is unavailable; try again shortly',
+  },
+  INTERNAL: {
+    status: 500,
+    zh: '服务器内部错误，请将请求编号 {requestId} 提供给管理员',
+    en: 'Internal server error; give request id {requestId} to your administrator',
+  },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;

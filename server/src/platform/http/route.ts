@@ -1,0 +1,64 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { ErrorCode } from '../errors/catalog.js';
+
+/** The signed-in staff member or API client behind a request. */
+export interface Principal {
+  userId: number;
+  username: string;
+  sessionId: number;
+  permissions: ReadonlySet<string>;
+  mustChangePassword: boolean;
+}
+
+/**
+ * Who may call a route. Every route must say: there is no default, so a forgotten
+ * declaration is a type error rather than an open door.
+ */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'authenticated'; duringPasswordChange?: boolean }
+  | { kind: 'permission'; code: string };
+
+export const access = {
+  public: (): Access => ({ kind: 'public' }),
+  authenticated: (options: { duringPasswordChange?: boolean } = {}): Access => ({ kind: 'authenticated', ...options }),
+  permission: (code: string): Access => ({ kind: 'permission', code }),
+};
+
+export interface HandlerInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  principal: Principal | null;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express syntax (`/api/v1/members/:id`); OpenAPI paths are derived from it. */
+  path: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** The response schema is also an allow-list: keys it does not name are stripped. */
+  response?: R;
+  status?: 200 | 201 | 202 | 204;
+  errors?: ErrorCode[];
+  handler: (input: HandlerInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<z.input<R> | void>;
+}
+
+export function defineRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType, R extends z.ZodType>(
+  spec: RouteSpec<B, Q, P, R>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
