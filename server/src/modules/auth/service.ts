@@ -6,6 +6,7 @@ import type { LoginKeyPair } from '../../platform/crypto/login-keys.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
+import { localized } from '../../platform/http/validation.js';
 import type { AccessService } from '../access/service.js';
 import type { AuthModels, LoginResult, UserRecord } from './models.js';
 import {
@@ -15,6 +16,7 @@ import {
   hashPassword,
   verifyPassword,
   type PasswordPolicy,
+  type PolicyRule,
 } from './password.js';
 import { LoginThrottle } from './throttle.js';
 
@@ -220,13 +222,16 @@ export class AuthService {
         );
         throw new AppError('ACCOUNT_LOCKED', { params: minutes(lockedSeconds), details: { retryAfterSeconds: lockedSeconds } });
       }
-      throw new AppError('CURRENT_PASSWORD_WRONG', { details: { fields: [{ path: 'currentPassword', code: 'wrong' }] } });
+      throw new AppError('CURRENT_PASSWORD_WRONG', {
+        details: { fields: [{ path: 'currentPassword', code: 'wrong', message: localized('当前密码不正确', 'Wrong current password')() }] },
+      });
     }
 
     const rules = brokenRules(secrets.newPassword, user.username, this.policy);
     if (rules.length === 0 && (await this.reusesRecentPassword(user, secrets.newPassword))) rules.push('history');
     if (rules.length > 0) {
-      throw new AppError('PASSWORD_POLICY', { details: { rules, fields: [{ path: 'newPassword', code: rules[0] }] } });
+      const fields = rules.map((rule) => ({ path: 'newPassword', code: rule, message: describeRule(rule, this.policy) }));
+      throw new AppError('PASSWORD_POLICY', { details: { rules, fields } });
     }
 
     const newHash = await hashPassword(secrets.newPassword);
@@ -358,6 +363,25 @@ export class AuthService {
 
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+function describeRule(rule: PolicyRule, policy: PasswordPolicy): string {
+  switch (rule) {
+    case 'length':
+      return localized(
+        `长度须为 ${policy.minLength}-${policy.maxLength} 个字符`,
+        `Must be ${policy.minLength} to ${policy.maxLength} characters long`,
+      )();
+    case 'classes':
+      return localized(
+        `须包含小写字母、大写字母、数字、符号中的至少 ${policy.requiredClasses} 类`,
+        `Must mix at least ${policy.requiredClasses} of: lower case, upper case, digits, symbols`,
+      )();
+    case 'username':
+      return localized('不能包含用户名', 'Must not contain the username')();
+    case 'history':
+      return localized(`不能与最近 ${policy.historyCount} 次使用过的密码相同`, `Must differ from the last ${policy.historyCount} passwords`)();
+  }
 }
 
 function minutes(seconds: number) {
