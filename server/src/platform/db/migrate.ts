@@ -60,6 +60,13 @@ export async function revertAllMigrations(sequelize: Sequelize, logger?: Logger)
   });
 }
 
+export async function revertLastMigration(sequelize: Sequelize, logger?: Logger): Promise<string | null> {
+  return withMigrationLock(sequelize, async () => {
+    const [reverted] = await createUmzug(sequelize, logger).down();
+    return reverted?.name ?? null;
+  });
+}
+
 export async function migrationStatus(sequelize: Sequelize): Promise<{ applied: number; pending: number }> {
   const umzug = createUmzug(sequelize);
   const [executed, pending] = await Promise.all([umzug.executed(), umzug.pending()]);
