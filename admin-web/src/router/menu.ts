@@ -1,0 +1,69 @@
+import type { Component } from 'vue';
+import { Document, HomeFilled, Monitor, Setting } from '@element-plus/icons-vue';
+
+/**
+ * The side menu. An entry shows only when the user holds its permission (or '*');
+ * a group shows only when one of its children does. `title` is an i18n key.
+ */
+export interface MenuEntry {
+  /** stable id, also the `data-test="menu-<key>"` selector */
+  key: string;
+  title: string;
+  icon: Component;
+  /** a console route */
+  path?: string;
+  /** a page outside the console, opened in a new tab */
+  href?: string;
+  permission?: string;
+  children?: MenuEntry[];
+}
+
+export const MENU: MenuEntry[] = [
+  { key: 'home', title: 'menu.home', icon: HomeFilled, path: '/' },
+  {
+    key: 'system',
+    title: 'menu.system',
+    icon: Setting,
+    children: [
+      { key: 'system-info', title: 'menu.systemInfo', icon: Monitor, path: '/system/info', permission: 'system:info:view' },
+      { key: 'api-docs', title: 'menu.apiDocs', icon: Document, href: '/api/docs', permission: 'system:info:view' },
+    ],
+  },
+];
+
+/** The entries this user may see, groups without visible children dropped. */
+export function visibleMenu(entries: MenuEntry[], can: (permission?: string) => boolean): MenuEntry[] {
+  const visible: MenuEntry[] = [];
+  for (const entry of entries) {
+    if (!can(entry.permission)) continue;
+    if (entry.children) {
+      const children = visibleMenu(entry.children, can);
+      if (children.length > 0) visible.push({ ...entry, children });
+    } else {
+      visible.push(entry);
+    }
+  }
+  return visible;
+}
+
+/** The chain of entries leading to a route path (for the breadcrumb), or [] when the path is not in the menu. */
+export function menuTrail(entries: MenuEntry[], path: string): MenuEntry[] {
+  for (const entry of entries) {
+    if (entry.path === path) return [entry];
+    if (entry.children) {
+      const trail = menuTrail(entry.children, path);
+      if (trail.length > 0) return [entry, ...trail];
+    }
+  }
+  return [];
+}
+
+/** Finds an entry by key anywhere in the tree. */
+export function findMenuEntry(entries: MenuEntry[], key: string): MenuEntry | undefined {
+  for (const entry of entries) {
+    if (entry.key === key) return entry;
+    const found = entry.children && findMenuEntry(entry.children, key);
+    if (found) return found;
+  }
+  return undefined;
+}

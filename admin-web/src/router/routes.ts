@@ -1,0 +1,58 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title (document title, breadcrumb) */
+    title?: string;
+    /** reachable without logging in */
+    public?: boolean;
+    /** permission code the user must hold (or '*') */
+    permission?: string;
+  }
+}
+
+// Every page is its own chunk: the login page must not pull the layout, charts or other pages.
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { title: 'login.title', public: true },
+  },
+  {
+    path: '/change-password',
+    name: 'change-password',
+    component: () => import('@/views/change-password/index.vue'),
+    meta: { title: 'changePassword.title' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layout/index.vue'),
+    children: [
+      {
+        path: '',
+        name: 'home',
+        component: () => import('@/views/home/index.vue'),
+        meta: { title: 'menu.home' },
+      },
+      {
+        path: 'system/info',
+        name: 'system-info',
+        component: () => import('@/views/system/info/index.vue'),
+        meta: { title: 'menu.systemInfo', permission: 'system:info:view' },
+      },
+      {
+        path: '403',
+        name: 'forbidden',
+        component: () => import('@/views/error/forbidden.vue'),
+        meta: { title: 'errorPage.forbiddenTitle' },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/error/not-found.vue'),
+    meta: { title: 'errorPage.notFoundTitle', public: true },
+  },
+];

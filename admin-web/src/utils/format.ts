@@ -1,0 +1,44 @@
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
+import timezone from 'dayjs/plugin/timezone';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** Dates are shown in the business timezone, whatever the browser's clock says. */
+export const BUSINESS_TIMEZONE = 'Asia/Shanghai';
+
+/** Money is stored as integer fen; 123450 -> '¥1,234.50', -5 -> '-¥0.05'. */
+export function formatMoney(fen: number): string {
+  if (!Number.isFinite(fen)) return '';
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(fen));
+  const yuan = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const cents = (abs % 100).toString().padStart(2, '0');
+  return `${sign}¥${yuan}.${cents}`;
+}
+
+/** An ISO instant as 'YYYY-MM-DD HH:mm' in the business timezone; '' for a missing or bad value. */
+export function formatDateTime(iso: string | number | Date | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '';
+  const value = dayjs(iso);
+  return value.isValid() ? value.tz(BUSINESS_TIMEZONE).format('YYYY-MM-DD HH:mm') : '';
+}
+
+/** Today's (or the given instant's) date as 'YYYY-MM-DD' in the business timezone. */
+export function formatDate(at: string | number | Date = Date.now()): string {
+  return dayjs(at).tz(BUSINESS_TIMEZONE).format('YYYY-MM-DD');
+}
+
+/** Hour of day (0-23) in the business timezone, for greetings. */
+export function businessHour(at: number = Date.now()): number {
+  return dayjs(at).tz(BUSINESS_TIMEZONE).hour();
+}
+
+/** Splits a number of seconds into whole days, hours and minutes (for an uptime). */
+export function splitDuration(seconds: number): { days: number; hours: number; minutes: number } {
+  const total = Math.max(0, Math.floor(seconds / 60));
+  return { days: Math.floor(total / 1440), hours: Math.floor((total % 1440) / 60), minutes: total % 60 };
+}
