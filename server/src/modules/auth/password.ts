@@ -5,6 +5,8 @@ import { hash, verify } from '@node-rs/argon2';
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const PASSWORD_MAX_LENGTH = 64;
+/** Of four classes: lower case, upper case, digits, symbols. */
+export const REQUIRED_CHARACTER_CLASSES = 3;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);

@@ -11,6 +11,7 @@ import type { AccessService } from '../access/service.js';
 import type { AuthModels, LoginResult, UserRecord } from './models.js';
 import {
   PASSWORD_MAX_LENGTH,
+  REQUIRED_CHARACTER_CLASSES,
   brokenRules,
   decoyPasswordHash,
   hashPassword,
@@ -68,7 +69,7 @@ export class AuthService {
     return {
       minLength: auth.passwordMinLength,
       maxLength: PASSWORD_MAX_LENGTH,
-      requiredClasses: 3,
+      requiredClasses: REQUIRED_CHARACTER_CLASSES,
       notUsername: true,
       historyCount: auth.passwordHistory,
     };
