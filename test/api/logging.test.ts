@@ -10,7 +10,7 @@ async function logLines(test: TestApp): Promise<Array<Record<string, unknown>>> 
   for (let i = 0; i < 50; i++) {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.log')) : [];
     const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('');
-    if (text.includes('"request"')) {
+    if (text.includes('"request"') && text.includes('member lookup')) {
       return text
         .trim()
         .split('\n')

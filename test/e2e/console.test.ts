@@ -39,30 +39,32 @@ describe('the console in a browser', function () {
     await server?.stop();
   });
 
+  // Element Plus passes data-test through to the <input> itself, so one selector fits both.
+  const byTest = (id: string) => page.locator(`[data-test="${id}"]`);
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   it('sends a visitor to the login page', async () => {
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/login/);
-    await page.getByTestId('login-username').waitFor();
+    await byTest('login-username').waitFor();
     expect(await page.title()).to.contain('会籍');
     await shot('01-login');
   });
 
   it('shows the server’s message for a wrong password', async () => {
-    await page.getByTestId('login-username').locator('input').fill('admin');
-    await page.getByTestId('login-password').locator('input').fill('Wrong#Password1');
-    await page.getByTestId('login-submit').click();
-    const error = page.getByTestId('login-error');
+    await byTest('login-username').fill('admin');
+    await byTest('login-password').fill('Wrong#Password1');
+    await byTest('login-submit').click();
+    const error = byTest('login-error');
     await error.waitFor();
     expect(await error.innerText()).to.contain('用户名或密码错误');
   });
 
   it('logs in with the printed password, never sending it in clear, and forces a password change', async () => {
-    await page.getByTestId('login-password').locator('input').fill(printedPassword);
-    await page.getByTestId('login-submit').click();
+    await byTest('login-password').fill(printedPassword);
+    await byTest('login-submit').click();
     await page.waitForURL(/\/change-password/);
-    await page.getByTestId('cp-current').waitFor();
+    await byTest('cp-current').waitFor();
     for (const body of loginBodies) {
       expect(body).to.contain('"encrypted"');
       expect(body).to.not.contain(printedPassword);
@@ -71,22 +73,22 @@ describe('the console in a browser', function () {
   });
 
   it('changes the password and arrives at the home page with the menu the permissions allow', async () => {
-    await page.getByTestId('cp-current').locator('input').fill(printedPassword);
-    await page.getByTestId('cp-new').locator('input').fill(NEW_PASSWORD);
-    await page.getByTestId('cp-confirm').locator('input').fill(NEW_PASSWORD);
-    await page.getByTestId('cp-submit').click();
+    await byTest('cp-current').fill(printedPassword);
+    await byTest('cp-new').fill(NEW_PASSWORD);
+    await byTest('cp-confirm').fill(NEW_PASSWORD);
+    await byTest('cp-submit').click();
     await page.waitForURL((url) => url.pathname === '/');
-    const welcome = page.getByTestId('home-welcome');
+    const welcome = byTest('home-welcome');
     await welcome.waitFor();
     expect(await welcome.innerText()).to.contain('系统管理员');
-    await page.getByTestId('menu-system-info').waitFor();
+    await byTest('menu-system-info').waitFor();
     await page.waitForLoadState('networkidle');
     await shot('03-home');
     expect(fs.existsSync(path.join(server.dataDir, 'data', 'initial-admin-password'))).to.equal(false);
   });
 
   it('opens the system information page from the menu', async () => {
-    await page.getByTestId('menu-system-info').click();
+    await byTest('menu-system-info').click();
     await page.waitForURL(/\/system\/info/);
     await page.getByText('sqlite', { exact: false }).first().waitFor();
     await shot('04-system-info');
@@ -94,6 +96,6 @@ describe('the console in a browser', function () {
 
   it('shows a 404 page for an unknown console route', async () => {
     await page.goto(`${server.url}/no/such/page`);
-    await page.getByText('404').first().waitFor();
+    await byTest('page-404').waitFor();
   });
 });
