@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { AppError } from './platform/errors/app-error.js';
 import { apiDocsRouter } from './platform/http/api-docs.js';
 import { accessLog, errorHandler, requestContext } from './platform/http/middleware.js';
+import { currentRequestContext } from './platform/http/request-context.js';
 import { buildOpenApiDocument } from './platform/http/openapi.js';
 import { buildRouter } from './platform/http/router.js';
 import { CONSOLE_DIST, VERSION } from './platform/paths.js';
@@ -86,7 +87,24 @@ export function createApp(ctx: AppContext): Express {
   });
 
   serveConsole(app);
-  app.use(errorHandler(logger, config.http.bodyLimit));
+  app.use(
+    errorHandler(logger, {
+      bodyLimit: config.http.bodyLimit,
+      onDenied: async (error) => {
+        // Failed logins are audited by the auth service itself, with the attempted username.
+        if (error.code === 'INVALID_CREDENTIALS' || error.code === 'ACCOUNT_DISABLED') return;
+        const context = currentRequestContext();
+        await ctx.services.audit.record(
+          {
+            action: 'http.denied',
+            result: 'denied',
+            summary: `${context?.method ?? ''} ${context?.path ?? ''} → ${error.code}${error.params.permission ? ` (${error.params.permission})` : ''}`,
+          },
+          { transaction: null },
+        );
+      },
+    }),
+  );
   return app;
 }
 

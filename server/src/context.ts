@@ -12,6 +12,12 @@ import { defineAuthModels, type AuthModels } from './modules/auth/models.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { AuthService } from './modules/auth/service.js';
 import { systemRoutes } from './modules/system/routes.js';
+import { loadAuditKeys, type AuditKeys } from './modules/audit/keys.js';
+import { defineAuditModels, type AuditModels } from './modules/audit/models.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { AuditSealer } from './modules/audit/sealer.js';
+import { AuditService } from './modules/audit/service.js';
+import { verifyAuditTrail } from './modules/audit/verify.js';
 
 /** Everything one running Huiji holds: configuration, database, services and routes. */
 export interface AppContext {
@@ -19,8 +25,10 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   readiness: Readiness;
-  models: { auth: AuthModels };
-  services: { auth: AuthService; access: AccessService };
+  models: { auth: AuthModels; audit: AuditModels };
+  services: { auth: AuthService; access: AccessService; audit: AuditService };
+  auditKeys: AuditKeys;
+  auditSealer: AuditSealer;
   routes: RouteSpec[];
   startedAt: Date;
 }
@@ -32,11 +40,15 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
     logger: config.logLevel === 'debug' ? logger : undefined,
   });
   const authModels = defineAuthModels(sequelize);
+  const auditModels = defineAuditModels(sequelize);
+  const auditKeys = loadAuditKeys(config.dataDir, config.audit.hmacKey);
+  const audit = new AuditService(auditModels, auditKeys);
   const access = new AccessService(defineAccessModels(sequelize));
   const auth = new AuthService({
     sequelize,
     models: authModels,
     access,
+    audit,
     config,
     loginKeys: loadOrCreateLoginKeys(config.dataDir),
     onPasswordChanged: (user) => {
@@ -49,10 +61,13 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
     logger,
     sequelize,
     readiness: new Readiness(),
-    models: { auth: authModels },
-    services: { auth, access },
+    models: { auth: authModels, audit: auditModels },
+    services: { auth, access, audit },
+    auditKeys,
+    auditSealer: new AuditSealer(sequelize, auditModels, auditKeys, logger),
     routes: [
       ...authRoutes(auth),
+      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys)),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
     ],
     startedAt,

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     logger.info(`received ${signal}, shutting down`);
     shutdown.abort();
+    ctx.auditSealer.stop();
     httpServer.close(() => {
       void ctx.sequelize.close().finally(() => process.exit(0));
     });
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
     logger.info('first administrator created with the password from HUIJI_BOOTSTRAP_ADMIN_PASSWORD');
   }
   ctx.readiness.markStarted();
+  ctx.auditSealer.start({
+    sealSeconds: config.audit.sealIntervalSeconds,
+    checkpointMinutes: config.audit.checkpointIntervalMinutes,
+  });
   logger.info('Huiji is ready');
 }
 

@@ -29,7 +29,7 @@ describe(`auth (${TEST_DIALECT})`, () => {
       const me = await test.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${res.body.token}`);
       expect(me.status).to.equal(200);
       expect(me.body.user.username).to.equal('it01');
-      const event = await test.ctx.models.auth.LoginEvent.findOne({ where: { username: 'it01', result: 'success' } });
+      const event = await test.ctx.models.audit.AuditLog.findOne({ where: { action: 'auth.login', actorName: 'it01', result: 'success' } });
       expect(event?.ip).to.equal('10.1.1.1');
     });
 
@@ -63,7 +63,10 @@ describe(`auth (${TEST_DIALECT})`, () => {
       // The right password does not help while locked.
       const right = await login(test, 'lockme', GOOD, freshIp());
       expect(right.status).to.equal(423);
-      expect(await test.ctx.models.auth.LoginEvent.count({ where: { username: 'lockme', result: 'locked' } })).to.equal(1);
+      const { AuditLog } = test.ctx.models.audit;
+      expect(await AuditLog.count({ where: { action: 'auth.lockout', actorName: 'lockme' } })).to.equal(1);
+      expect(await AuditLog.count({ where: { action: 'auth.login', actorName: 'lockme', result: 'denied' } })).to.equal(1);
+      expect(await AuditLog.count({ where: { action: 'auth.login', actorName: 'lockme', result: 'failure' } })).to.equal(5);
 
       // Fifteen minutes later the lock is gone.
       await test.ctx.models.auth.AuthThrottle.update(

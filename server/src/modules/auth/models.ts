@@ -15,7 +15,6 @@ export interface AuthModels {
   PasswordHistory: ReturnType<typeof definePasswordHistory>;
   AuthThrottle: ReturnType<typeof defineAuthThrottle>;
   LoginNonce: ReturnType<typeof defineLoginNonce>;
-  LoginEvent: ReturnType<typeof defineLoginEvent>;
 }
 
 // Ids are numbers: MySQL's BIGINT UNSIGNED comes back as a number while below 2^53.
@@ -145,35 +144,6 @@ function defineLoginNonce(sequelize: Sequelize) {
   return LoginNonce;
 }
 
-export type LoginResult = 'success' | 'bad_password' | 'unknown_user' | 'locked' | 'disabled' | 'bad_current_password';
-
-function defineLoginEvent(sequelize: Sequelize) {
-  class LoginEvent extends Model<InferAttributes<LoginEvent>, InferCreationAttributes<LoginEvent>> {
-    declare id: CreationOptional<number>;
-    declare userId: number | null;
-    declare username: string;
-    declare result: LoginResult;
-    declare ip: string | null;
-    declare userAgent: string | null;
-    declare requestId: string | null;
-    declare occurredAt: Date;
-  }
-  LoginEvent.init(
-    {
-      id,
-      userId: DataTypes.INTEGER,
-      username: { type: DataTypes.STRING(64), allowNull: false },
-      result: { type: DataTypes.STRING(32), allowNull: false },
-      ip: DataTypes.STRING(45),
-      userAgent: DataTypes.STRING(255),
-      requestId: DataTypes.STRING(64),
-      occurredAt: { type: DataTypes.DATE(3), allowNull: false },
-    },
-    { sequelize, tableName: 'login_events' },
-  );
-  return LoginEvent;
-}
-
 export function defineAuthModels(sequelize: Sequelize): AuthModels {
   return {
     User: defineUser(sequelize),
@@ -181,7 +151,6 @@ export function defineAuthModels(sequelize: Sequelize): AuthModels {
     PasswordHistory: definePasswordHistory(sequelize),
     AuthThrottle: defineAuthThrottle(sequelize),
     LoginNonce: defineLoginNonce(sequelize),
-    LoginEvent: defineLoginEvent(sequelize),
   };
 }
 

@@ -88,11 +88,11 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
       body: ChangePasswordBody,
       response: SessionView,
       errors: ['CURRENT_PASSWORD_WRONG', 'PASSWORD_POLICY', 'ACCOUNT_LOCKED', 'ENCRYPTED_PAYLOAD_INVALID', 'NONCE_INVALID'],
-      handler: ({ body, principal, req }) => {
+      handler: ({ body, principal }) => {
         const input = body.encrypted
           ? { encrypted: body.encrypted }
           : { currentPassword: body.currentPassword!, newPassword: body.newPassword! };
-        return auth.changePassword(principal!, input, clientMeta(req));
+        return auth.changePassword(principal!, input);
       },
     }),
   ];

@@ -8,7 +8,8 @@ import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
 import { localized } from '../../platform/http/validation.js';
 import type { AccessService } from '../access/service.js';
-import type { AuthModels, LoginResult, UserRecord } from './models.js';
+import type { AuditService } from '../audit/service.js';
+import type { AuthModels, UserRecord } from './models.js';
 import {
   PASSWORD_MAX_LENGTH,
   REQUIRED_CHARACTER_CLASSES,
@@ -51,6 +52,7 @@ export interface AuthServiceOptions {
   sequelize: Sequelize;
   models: AuthModels;
   access: AccessService;
+  audit: AuditService;
   config: HuijiConfig;
   loginKeys: LoginKeyPair;
   /** Called after the first password change, to remove the printed bootstrap password. */
@@ -100,19 +102,19 @@ export class AuthService {
 
     const ipLock = ipKey ? await this.throttle.lockedFor(ipKey) : 0;
     if (ipLock > 0) {
-      await this.recordLogin(username, null, 'locked', meta);
+      await this.recordLogin(username, null, 'locked');
       throw new AppError('LOGIN_RATE_LIMITED', { params: minutes(ipLock), details: { retryAfterSeconds: ipLock } });
     }
     const userLock = await this.throttle.lockedFor(userKey);
     if (userLock > 0) {
-      await this.recordLogin(username, null, 'locked', meta);
+      await this.recordLogin(username, null, 'locked');
       throw new AppError('ACCOUNT_LOCKED', { params: minutes(userLock), details: { retryAfterSeconds: userLock } });
     }
 
     const user = await models.User.findOne({ where: { username } });
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid) {
-      await this.recordLogin(username, user?.id ?? null, user ? 'bad_password' : 'unknown_user', meta);
+      await this.recordLogin(username, user?.id ?? null, user ? 'bad_password' : 'unknown_user');
       const lockedSeconds = await this.throttle.recordFailure(userKey, {
         threshold: config.auth.lockoutThreshold,
         lockMinutes: config.auth.lockoutMinutes,
@@ -124,6 +126,7 @@ export class AuthService {
         });
       }
       if (lockedSeconds > 0) {
+        await this.recordLockout(username, user?.id ?? null, lockedSeconds);
         throw new AppError('ACCOUNT_LOCKED', {
           params: minutes(lockedSeconds),
           details: { retryAfterSeconds: lockedSeconds },
@@ -132,7 +135,7 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (user.status !== 'active') {
-      await this.recordLogin(username, user.id, 'disabled', meta);
+      await this.recordLogin(username, user.id, 'disabled');
       throw new AppError('ACCOUNT_DISABLED');
     }
 
@@ -154,7 +157,7 @@ export class AuthService {
       );
       await user.update({ lastLoginAt: now, lastLoginIp: meta.ip }, { transaction });
       await this.throttle.clear(userKey, transaction);
-      await this.recordLogin(username, user.id, 'success', meta, transaction);
+      await this.recordLogin(username, user.id, 'success', transaction);
       return { token, expiresAt, ...(await this.view(user, transaction)) };
     });
   }
@@ -178,20 +181,32 @@ export class AuthService {
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await session.update({ lastSeenAt: new Date(now) });
     }
+    const { roles, permissions } = await this.options.access.grantsOf(user.id);
     return {
+      kind: 'user',
       userId: user.id,
       username: user.username,
       sessionId: session.id,
-      permissions: await this.options.access.permissionsOf(user.id),
+      apiKeyId: null,
+      roles,
+      permissions,
       mustChangePassword: user.mustChangePassword,
     };
   }
 
   async logout(principal: Principal): Promise<void> {
-    await this.options.models.Session.update(
-      { revokedAt: new Date(), revokedReason: 'logout' },
-      { where: { id: principal.sessionId, revokedAt: null } },
-    );
+    await withTransaction(this.options.sequelize, async (transaction) => {
+      await this.options.models.Session.update(
+        { revokedAt: new Date(), revokedReason: 'logout' },
+        { where: { id: principal.sessionId ?? -1, revokedAt: null }, transaction },
+      );
+      await this.options.audit.record({
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: principal.userId,
+        summary: `退出登录：${principal.username}`,
+      });
+    });
   }
 
   async me(principal: Principal): Promise<SessionView> {
@@ -202,7 +217,6 @@ export class AuthService {
   async changePassword(
     principal: Principal,
     input: { encrypted: Envelope } | { currentPassword: string; newPassword: string },
-    meta: ClientMeta,
   ): Promise<SessionView> {
     const { models, config, sequelize } = this.options;
     const secrets = await this.readSecret(input, ['currentPassword', 'newPassword']);
@@ -210,12 +224,13 @@ export class AuthService {
     const userKey = `user:${user.username.toLowerCase()}`;
 
     if (!(await verifyPassword(user.passwordHash, secrets.currentPassword))) {
-      await this.recordLogin(user.username, user.id, 'bad_current_password', meta);
+      await this.recordLogin(user.username, user.id, 'bad_current_password');
       const lockedSeconds = await this.throttle.recordFailure(userKey, {
         threshold: config.auth.lockoutThreshold,
         lockMinutes: config.auth.lockoutMinutes,
       });
       if (lockedSeconds > 0) {
+        await this.recordLockout(user.username, user.id, lockedSeconds);
         // A guessed current password must not outlast the lock: end this session too.
         await models.Session.update(
           { revokedAt: new Date(), revokedReason: 'locked' },
@@ -250,9 +265,15 @@ export class AuthService {
       // Every other session of this user ends: a changed password is often a response to a leak.
       await models.Session.update(
         { revokedAt: now, revokedReason: 'password_changed' },
-        { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: principal.sessionId } }, transaction },
+        { where: { userId: user.id, revokedAt: null, id: { [Op.ne]: principal.sessionId ?? -1 } }, transaction },
       );
       await this.throttle.clear(userKey, transaction);
+      await this.options.audit.record({
+        action: 'auth.password_change',
+        entityType: 'user',
+        entityId: user.id,
+        summary: `修改密码：${user.username}（其他会话已结束）`,
+      });
       return this.view(user, transaction);
     });
     this.options.onPasswordChanged?.(view.user);
@@ -329,22 +350,39 @@ export class AuthService {
     return affected === 1;
   }
 
+  private async recordLockout(username: string, userId: number | null, seconds: number): Promise<void> {
+    await this.options.audit.record(
+      {
+        action: 'auth.lockout',
+        result: 'denied',
+        entityType: 'user',
+        entityId: userId ?? undefined,
+        summary: `密码连续错误，账号 ${username.slice(0, 64)} 锁定 ${minutes(seconds).minutes} 分钟`,
+        actor: { type: userId ? 'user' : 'anonymous', id: userId, name: username.slice(0, 64), roles: [] },
+      },
+      { transaction: null },
+    );
+  }
+
+  /** Every attempt goes to the audit log, which is also the login log auditors read. */
   private async recordLogin(
     username: string,
     userId: number | null,
-    result: LoginResult,
-    meta: ClientMeta,
+    outcome: LoginOutcome,
     transaction?: Transaction,
   ): Promise<void> {
-    await this.options.models.LoginEvent.create({
-      userId,
-      username: username.slice(0, 64),
-      result,
-      ip: meta.ip,
-      userAgent: meta.userAgent?.slice(0, 255) ?? null,
-      requestId: meta.requestId,
-      occurredAt: new Date(),
-    }, { transaction });
+    const { result, summary } = LOGIN_OUTCOMES[outcome];
+    await this.options.audit.record(
+      {
+        action: outcome === 'bad_current_password' ? 'auth.password_change' : 'auth.login',
+        result,
+        entityType: 'user',
+        entityId: userId ?? undefined,
+        summary: `${summary}：${username.slice(0, 64)}`,
+        actor: { type: userId ? 'user' : 'anonymous', id: userId, name: username.slice(0, 64), roles: [] },
+      },
+      { transaction: transaction ?? null },
+    );
   }
 
   private async view(user: UserRecord, transaction?: Transaction): Promise<SessionView> {
@@ -361,6 +399,17 @@ export class AuthService {
     };
   }
 }
+
+type LoginOutcome = 'success' | 'bad_password' | 'unknown_user' | 'locked' | 'disabled' | 'bad_current_password';
+
+const LOGIN_OUTCOMES: Record<LoginOutcome, { result: 'success' | 'failure' | 'denied'; summary: string }> = {
+  success: { result: 'success', summary: '登录成功' },
+  bad_password: { result: 'failure', summary: '登录失败，密码错误' },
+  unknown_user: { result: 'failure', summary: '登录失败，用户不存在' },
+  locked: { result: 'denied', summary: '登录被拒绝，账号或地址已锁定' },
+  disabled: { result: 'denied', summary: '登录被拒绝，账号已停用' },
+  bad_current_password: { result: 'failure', summary: '修改密码失败，当前密码错误' },
+};
 
 export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');

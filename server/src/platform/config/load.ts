@@ -26,6 +26,8 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_PASSWORD_MIN_LENGTH: 'auth.passwordMinLength',
   HUIJI_ALLOW_PLAIN_PASSWORD: 'auth.allowPlainPassword',
   HUIJI_BOOTSTRAP_ADMIN_PASSWORD: 'auth.bootstrapAdminPassword',
+  HUIJI_AUDIT_HMAC_KEY: 'audit.hmacKey',
+  HUIJI_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);

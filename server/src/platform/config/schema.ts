@@ -70,6 +70,22 @@ export const configSchema = z.strictObject({
       bootstrapAdminPassword: z.string().min(1).optional(),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      /** Base64 of at least 32 random bytes; kept outside the database. Generated into dataDir/keys when unset. */
+      hmacKey: z
+        .string()
+        .refine((v) => Buffer.from(v, 'base64').length >= 32, 'expected base64 of at least 32 random bytes (openssl rand -base64 32)')
+        .optional(),
+      retentionDays: z.coerce
+        .number({ error: 'expected a whole number of days, at least 180' })
+        .int('expected a whole number of days, at least 180')
+        .min(180, 'expected at least 180 days: China\'s Cybersecurity Law asks for six months')
+        .default(365),
+      sealIntervalSeconds: positiveInt('expected a positive integer of seconds, e.g. 30').default(30),
+      checkpointIntervalMinutes: positiveInt('expected a positive integer of minutes, at most 60').max(60, 'expected at most 60').default(60),
+    })
+    .prefault({}),
 });
 
 export type HuijiConfig = z.infer<typeof configSchema> & {

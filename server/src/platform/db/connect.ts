@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
+import sqlite3 from 'sqlite3';
 import { parseDatabaseUrl, type DatabaseTarget } from '../config/schema.js';
 import type { Logger } from '../logger/index.js';
 
@@ -37,19 +38,9 @@ export function createSequelize(options: DatabaseOptions): Sequelize {
       // IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
       // instead of failing with SQLITE_BUSY when a read lock is upgraded.
       transactionType: Transaction.TYPES.IMMEDIATE,
+      dialectModule: sqliteWithBusyTimeout(),
     });
-    sequelize.addHook('afterConnect', async (connection) => {
-      const db = connection as unknown as {
-        configure(option: 'busyTimeout', ms: number): void;
-        exec(sql: string, cb: (err: Error | null) => void): void;
-      };
-      db.configure('busyTimeout', 10_000);
-      await new Promise<void>((resolve, reject) =>
-        db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;', (err) =>
-          err ? reject(err) : resolve(),
-        ),
-      );
-    });
+    queueSqliteTransactions(sequelize);
     return sequelize;
   }
 
@@ -70,6 +61,45 @@ export function createSequelize(options: DatabaseOptions): Sequelize {
       connectTimeout: 5_000,
     },
   });
+}
+
+/**
+ * Sequelize opens a new SQLite handle for every transaction and offers no hook to set it
+ * up, so the driver's Database class is wrapped: each handle waits up to ten seconds for
+ * the write lock instead of failing at once with SQLITE_BUSY, and the file runs in WAL.
+ */
+function sqliteWithBusyTimeout() {
+  class Database extends sqlite3.Database {
+    constructor(file: string, mode: number, callback: (err: Error | null) => void) {
+      super(file, mode, (err) => {
+        if (err) {
+          callback(err);
+          return;
+        }
+        this.configure('busyTimeout', 10_000);
+        this.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;', (pragmaError) => callback(pragmaError));
+      });
+    }
+  }
+  return { ...sqlite3, Database };
+}
+
+/**
+ * SQLite has one writer. Transactions waiting for it inside the driver each hold one of
+ * libuv's four threads in SQLite's busy handler, so with enough of them the holder cannot
+ * get a thread to commit and everyone waits out the timeout. Queueing managed
+ * transactions here keeps the waiting in JavaScript, where it costs no thread.
+ */
+function queueSqliteTransactions(sequelize: Sequelize): void {
+  const original = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  (sequelize as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
+    const managed = args.some((arg) => typeof arg === 'function');
+    if (!managed) return original(...args);
+    const run = tail.then(() => original(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {

@@ -22,6 +22,15 @@ export async function renderMysqlSchema(sequelize: Sequelize): Promise<string> {
     const ddl = normalise(rows[0]['Create Table']);
     parts.push(`${ddl};`, '');
   }
+  const [triggers] = (await sequelize.query(
+    `SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY TRIGGER_NAME`,
+  )) as [Array<{ name: string }>, unknown];
+  for (const { name } of triggers) {
+    const [rows] = (await sequelize.query(`SHOW CREATE TRIGGER \`${name}\``)) as [Array<Record<string, string>>, unknown];
+    // The definer and SQL mode belong to whoever ran the migration, not to the schema.
+    const ddl = rows[0]['SQL Original Statement'].replace(/ DEFINER=`[^`]*`@`[^`]*`/, '');
+    parts.push(`${ddl};`, '');
+  }
   return parts.join('\n');
 }
 

@@ -68,6 +68,7 @@ export const ERROR_CATALOG = {
     zh: '新密码不符合密码策略',
     en: 'The new password does not meet the password policy',
   },
+  AUDIT_LOG_NOT_FOUND: { status: 404, zh: '操作日志 {id} 不存在', en: 'Audit record {id} does not exist' },
   SERVICE_UNAVAILABLE: {
     status: 503,
     zh: '服务正在启动或数据库不可用，请稍后再试',
@@ -77,6 +78,21 @@ export const ERROR_CATALOG = {
     status: 500,
     zh: '服务器内部错误，请将请求编号 {requestId} 提供给管理员',
     en: 'Internal server error; give request id {requestId} to your administrator',
+  },
+  FIELD_NOT_EDITABLE: {
+    status: 403,
+    zh: '没有修改以下字段的权限：{fields}',
+    en: 'You may not change these fields: {fields}',
+  },
+  FIELD_FILTER_FORBIDDEN: {
+    status: 403,
+    zh: '没有按以下字段筛选、排序或搜索的权限：{fields}',
+    en: 'You may not filter, sort or search by these fields: {fields}',
+  },
+  FIELD_NOT_FILTERABLE: {
+    status: 400,
+    zh: '以下字段不支持这种筛选、排序或搜索：{fields}',
+    en: 'These fields cannot be filtered, sorted or searched this way: {fields}',
   },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -13,7 +13,17 @@ export function requestContext(): RequestHandler {
     const incoming = req.get('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    runWithRequestContext({ requestId, locale: pickLocale(req.get('accept-language')), ip: req.ip }, next);
+    runWithRequestContext(
+      {
+        requestId,
+        locale: pickLocale(req.get('accept-language')),
+        ip: req.ip,
+        userAgent: req.get('user-agent')?.slice(0, 255),
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+      },
+      next,
+    );
   };
 }
 
@@ -28,7 +38,7 @@ export function accessLog(logger: Logger): RequestHandler {
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
         ip: req.ip,
-        userId: context?.userId,
+        userId: context?.principal?.userId,
       });
     });
     next();
@@ -57,8 +67,15 @@ function fromFrameworkError(error: unknown, bodyLimit: string): AppError | null 
   return null;
 }
 
-export function errorHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
-  return (error: unknown, req, res, next) => {
+export interface ErrorHandlerOptions {
+  bodyLimit: string;
+  /** Called for every refused request (401, 403) so it reaches the audit log. */
+  onDenied?: (error: AppError) => Promise<void>;
+}
+
+export function errorHandler(logger: Logger, options: ErrorHandlerOptions): ErrorRequestHandler {
+  const { bodyLimit } = options;
+  return async (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
@@ -71,6 +88,13 @@ export function errorHandler(logger: Logger, bodyLimit: string): ErrorRequestHan
       appError = new AppError('INTERNAL', { params: { requestId: context?.requestId ?? '-' } });
     } else if (appError.status >= 500) {
       logger.error(appError.message, { code: appError.code, cause: appError.cause });
+    } else if ((appError.status === 401 || appError.status === 403) && options.onDenied) {
+      try {
+        await options.onDenied(appError);
+      } catch (auditError) {
+        // The refusal stands either way; a failing audit write is an operator's problem to see.
+        logger.error('could not audit a denied request', { error: auditError });
+      }
     }
     res.status(appError.status).json({
       error: {

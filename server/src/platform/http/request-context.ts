@@ -1,10 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Principal } from './route.js';
 
 export interface RequestContext {
   requestId: string;
   locale: Locale;
   ip?: string;
-  userId?: number;
+  userAgent?: string;
+  method?: string;
+  path?: string;
+  /** Set once the caller is authenticated; the audit log names it as the actor. */
+  principal?: Principal;
 }
 
 export type Locale = 'zh-CN' | 'en';

@@ -4,9 +4,13 @@ import type { ErrorCode } from '../errors/catalog.js';
 
 /** The signed-in staff member or API client behind a request. */
 export interface Principal {
+  kind: 'user' | 'api_key';
   userId: number;
   username: string;
-  sessionId: number;
+  /** Set for a console session; API keys have none. */
+  sessionId: number | null;
+  apiKeyId: number | null;
+  roles: string[];
   permissions: ReadonlySet<string>;
   mustChangePassword: boolean;
 }

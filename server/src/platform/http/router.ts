@@ -16,7 +16,7 @@ async function authorize(route: RouteSpec, req: Request, authenticate: Authentic
   const principal = await authenticate(req);
   if (!principal) throw new AppError('UNAUTHENTICATED');
   const context = currentRequestContext();
-  if (context) context.userId = principal.userId;
+  if (context) context.principal = principal;
   const allowedBeforeChange = route.access.kind === 'authenticated' && route.access.duringPasswordChange;
   if (principal.mustChangePassword && !allowedBeforeChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
   if (route.access.kind === 'permission' && !hasPermission(principal, route.access.code)) {
