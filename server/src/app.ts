@@ -15,7 +15,7 @@ import { CONSOLE_DIST, VERSION } from './platform/paths.js';
 function bearerToken(req: Request): string | null {
   const header = req.get('authorization');
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? match[1] : null;
+  return match ? match[1] : (req.get('x-api-key') ?? null);
 }
 
 function routeMatchers(ctx: AppContext) {
@@ -74,7 +74,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(
     buildRouter(ctx.routes, async (req) => {
       const token = bearerToken(req);
-      return token ? ctx.services.auth.authenticate(token) : null;
+      if (!token) return null;
+      return token.startsWith('hj_') ? ctx.services.apiKeys.authenticate(token) : ctx.services.auth.authenticate(token);
     }),
   );
 

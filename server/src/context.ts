@@ -5,8 +5,17 @@ import { createSequelize } from './platform/db/connect.js';
 import type { RouteSpec } from './platform/http/route.js';
 import type { Logger } from './platform/logger/index.js';
 import { Readiness } from './platform/health.js';
-import { defineAccessModels } from './modules/access/models.js';
+import { ApiKeyService } from './modules/access/api-keys-service.js';
+import { createFieldRegistry, registerBuiltinFields, type FieldRegistry } from './modules/access/field-policy/index.js';
+import { defineAccessModels, type AccessModels } from './modules/access/models.js';
+import { RoleService } from './modules/access/roles-service.js';
+import { accessRoutes } from './modules/access/routes.js';
 import { AccessService } from './modules/access/service.js';
+import { StaffService } from './modules/staff/service.js';
+import { staffRoutes } from './modules/staff/routes.js';
+import { defineStoreModels, type StoreModels } from './modules/stores/models.js';
+import { storeRoutes } from './modules/stores/routes.js';
+import { StoreService } from './modules/stores/service.js';
 import { removeInitialPasswordFile, BOOTSTRAP_USERNAME } from './modules/auth/bootstrap.js';
 import { defineAuthModels, type AuthModels } from './modules/auth/models.js';
 import { authRoutes } from './modules/auth/routes.js';
@@ -25,8 +34,17 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   readiness: Readiness;
-  models: { auth: AuthModels; audit: AuditModels };
-  services: { auth: AuthService; access: AccessService; audit: AuditService };
+  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels };
+  services: {
+    auth: AuthService;
+    access: AccessService;
+    audit: AuditService;
+    stores: StoreService;
+    roles: RoleService;
+    staff: StaffService;
+    apiKeys: ApiKeyService;
+  };
+  fieldRegistry: FieldRegistry;
   auditKeys: AuditKeys;
   auditSealer: AuditSealer;
   routes: RouteSpec[];
@@ -43,7 +61,10 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
   const auditModels = defineAuditModels(sequelize);
   const auditKeys = loadAuditKeys(config.dataDir, config.audit.hmacKey);
   const audit = new AuditService(auditModels, auditKeys);
-  const access = new AccessService(defineAccessModels(sequelize));
+  const accessModels = defineAccessModels(sequelize);
+  const storeModels = defineStoreModels(sequelize);
+  const access = new AccessService(accessModels);
+  const fieldRegistry = registerBuiltinFields(createFieldRegistry());
   const auth = new AuthService({
     sequelize,
     models: authModels,
@@ -55,19 +76,27 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
       if (user.username === BOOTSTRAP_USERNAME) removeInitialPasswordFile(config.dataDir);
     },
   });
+  const stores = new StoreService(sequelize, storeModels, audit);
+  const roles = new RoleService(sequelize, accessModels, fieldRegistry, audit);
+  const staff = new StaffService(sequelize, { auth: authModels, access: accessModels, stores: storeModels }, auth, audit);
+  const apiKeys = new ApiKeyService(sequelize, { access: accessModels, auth: authModels }, access, audit);
   const startedAt = new Date();
   return {
     config,
     logger,
     sequelize,
     readiness: new Readiness(),
-    models: { auth: authModels, audit: auditModels },
-    services: { auth, access, audit },
+    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels },
+    services: { auth, access, audit, stores, roles, staff, apiKeys },
+    fieldRegistry,
     auditKeys,
     auditSealer: new AuditSealer(sequelize, auditModels, auditKeys, logger),
     routes: [
       ...authRoutes(auth),
-      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys)),
+      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys), { businessTimezone: config.businessTimezone }),
+      ...storeRoutes(stores),
+      ...staffRoutes(staff),
+      ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
     ],
     startedAt,

@@ -1,37 +1,10 @@
 import { expect } from 'chai';
-import type { Sequelize } from 'sequelize';
-import { dialectOf } from '../../server/src/platform/db/connect.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/app.js';
+import { asDba, backdatedRecords } from '../support/audit.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { createStaff, login, tokenFor } from '../support/users.js';
 
 const GOOD = 'Counter#2026a';
-
-/** What a DBA with full rights could do: lift the append-only trigger, run SQL, put it back. */
-async function asDba(
-  sequelize: Sequelize,
-  table: string,
-  kind: 'update' | 'delete',
-  sql: string | string[],
-  replacements: unknown[] = [],
-) {
-  const [rows] = await sequelize.query(
-    dialectOf(sequelize) === 'mysql'
-      ? `SELECT ACTION_STATEMENT AS body FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = '${table}_no_${kind}'`
-      : `SELECT sql AS body FROM sqlite_master WHERE type = 'trigger' AND name = '${table}_no_${kind}'`,
-  );
-  const body = (rows as Array<{ body: string }>)[0].body;
-  await sequelize.query(`DROP TRIGGER ${table}_no_${kind}`);
-  try {
-    for (const statement of Array.isArray(sql) ? sql : [sql]) await sequelize.query(statement, { replacements });
-  } finally {
-    await sequelize.query(
-      dialectOf(sequelize) === 'mysql'
-        ? `CREATE TRIGGER ${table}_no_${kind} BEFORE ${kind.toUpperCase()} ON ${table} FOR EACH ROW ${body}`
-        : body,
-    );
-  }
-}
 
 describe(`audit log (${TEST_DIALECT})`, () => {
   let test: TestApp;
@@ -214,29 +187,7 @@ describe(`audit log (${TEST_DIALECT})`, () => {
     const fresh = await startTestApp();
     try {
       const { AuditLog } = fresh.ctx.models.audit;
-      const old = new Date(Date.now() - 400 * 86_400_000);
-      const { recordMac } = await import('../../server/src/modules/audit/integrity.js');
-      for (let i = 0; i < 3; i++) {
-        const fields = {
-          uid: `old${i}`.padEnd(32, '0'),
-          occurredAt: old,
-          actorType: 'system' as const,
-          actorId: null,
-          actorName: 'system',
-          actorRoles: null,
-          storeId: null,
-          ip: null,
-          userAgent: null,
-          requestId: null,
-          action: 'probe.old',
-          entityType: null,
-          entityId: null,
-          result: 'success' as const,
-          summary: `old ${i}`,
-          diff: null,
-        };
-        await AuditLog.create({ ...fields, mac: recordMac(fresh.ctx.auditKeys.hmacKey, fields) });
-      }
+      await backdatedRecords(fresh.ctx.models.audit, fresh.ctx.auditKeys, { count: 3, daysAgo: 400, action: 'probe.old' });
       await fresh.ctx.services.audit.record({ action: 'probe.new', summary: 'recent' });
       const purged = await fresh.ctx.auditSealer.purge(365);
       expect(purged).to.equal(3);

@@ -12,7 +12,7 @@ import {
 import { CITIES } from '../../server/src/cli/seed/places.js';
 import { Random, weightedPicker } from '../../server/src/cli/seed/random.js';
 import { planStaff } from '../../server/src/cli/seed/staff.js';
-import { planStores } from '../../server/src/cli/seed/stores.js';
+import { planStores, storeCode } from '../../server/src/cli/seed/stores.js';
 
 const NOW = new Date('2026-11-23T04:00:00.000Z');
 const sample = <T>(count: number, make: (random: Random) => T, seed = '7') => {
@@ -94,13 +94,20 @@ describe('seed generators', () => {
       expect(streetAddress(random, shanghai, '徐汇区')).to.match(/^上海市徐汇区.+\d+号.+\d层L\d-\d\d$/);
     });
 
-    it('gives every store a unique ASCII code, even with more stores than districts', () => {
+    it('gives every site a unique ASCII slug, even with more stores than districts', () => {
       for (const count of [1, 8, 50, 300]) {
         const sites = storeSites(new Random('9'), count);
         expect(sites).to.have.length(count);
-        expect(new Set(sites.map((site) => site.code)).size).to.equal(count);
-        for (const site of sites) expect(site.code).to.match(/^[a-z]+-[a-z]+(-\d+)?$/);
+        expect(new Set(sites.map((site) => site.slug)).size).to.equal(count);
+        for (const site of sites) expect(site.slug).to.match(/^[a-z]+-[a-z]+(-\d+)?$/);
       }
+    });
+
+    it('codes stores S001, S002, … in opening order', () => {
+      const { stores } = planStores(new Random('9'), 12, NOW);
+      expect(stores.map((store) => store.code)).to.deep.equal(Array.from({ length: 12 }, (_, i) => `S${String(i + 1).padStart(3, '0')}`));
+      for (let i = 1; i < stores.length; i++) expect(stores[i].createdAt.getTime()).to.be.at.least(stores[i - 1].createdAt.getTime());
+      expect(storeCode(999)).to.equal('S1000');
     });
 
     it('grows from a home city before opening elsewhere', () => {
@@ -130,6 +137,30 @@ describe('seed generators', () => {
       expect(codes(50).slice(0, 8)).to.deep.equal(codes(8));
     });
 
+    it('plans the named accounts in S001 and S002 and generated names elsewhere', () => {
+      const { stores } = planStores(new Random('5'), 3, NOW);
+      const staff = planStaff(new Random('6'), stores, 3, NOW);
+      expect(staff.map((person) => [person.username, person.role, person.storeCode])).to.deep.equal([
+        ['manager1', 'store_manager', 'S001'],
+        ['cashier1', 'cashier', 'S001'],
+        ['s001-c2', 'cashier', 'S001'],
+        ['manager2', 'store_manager', 'S002'],
+        ['cashier2', 'cashier', 'S002'],
+        ['s002-c2', 'cashier', 'S002'],
+        ['s003-mgr', 'store_manager', 'S003'],
+        ['s003-c1', 'cashier', 'S003'],
+        ['s003-c2', 'cashier', 'S003'],
+        ['auditor1', 'auditor', 'S001'],
+        ['itops1', 'it_ops', 'S001'],
+      ]);
+    });
+
+    it('refuses to plan staff with no room for the named accounts', () => {
+      const { stores } = planStores(new Random('5'), 2, NOW);
+      expect(() => planStaff(new Random('6'), stores.slice(0, 1), 4, NOW)).to.throw(RangeError, /at least 2 stores/);
+      expect(() => planStaff(new Random('6'), stores, 1, NOW)).to.throw(RangeError, /2 accounts each/);
+    });
+
     it('plans usernames that are unique and ASCII, times in the past during shop hours', () => {
       const { stores } = planStores(new Random('5'), 60, NOW);
       const staff = planStaff(new Random('6'), stores, 4, NOW);
@@ -145,7 +176,7 @@ describe('seed generators', () => {
       expect(staff.filter((p) => p.role === 'store_manager')).to.have.length(60);
       const closed = new Set(stores.filter((store) => store.status === 'closed').map((store) => store.code));
       expect(closed.size).to.be.within(1, 20);
-      for (const person of staff) expect(person.status).to.equal(closed.has(person.storeCode ?? '') ? 'disabled' : 'active');
+      for (const person of staff) expect(person.status).to.equal(closed.has(person.storeCode) ? 'disabled' : 'active');
     });
 
     it('keeps business times inside the requested window', () => {

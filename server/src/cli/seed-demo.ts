@@ -6,16 +6,18 @@ import { parseDatabaseUrl } from '../platform/config/schema.js';
 import { createSequelize } from '../platform/db/connect.js';
 import { runMigrations } from '../platform/db/migrate.js';
 import { consoleProgress } from './seed/batch.js';
-import { DatabaseNotEmptyError, DEFAULTS, LIMITS, seedDemo, type SeedSummary } from './seed/index.js';
+import { DatabaseNotEmptyError, DEFAULTS, demoPassword, LIMITS, seedDemo, type SeedSummary } from './seed/index.js';
 
 /** A bad option value or an unconfirmed run: told in one line, exit code 2. */
 class UsageError extends Error {}
 
 function wholeNumber(name: keyof typeof LIMITS) {
-  const { min, max } = LIMITS[name];
+  const { min, max, why } = LIMITS[name];
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}${why && n < min ? ` (${why})` : ''}.`);
+    }
     return n;
   };
 }
@@ -23,11 +25,11 @@ function wholeNumber(name: keyof typeof LIMITS) {
 const program = new Command()
   .name('seed:demo')
   .description('Fill an empty Huiji database with realistic Chinese demo stores and staff')
-  .option('--stores <n>', 'stores to create', wholeNumber('stores'), DEFAULTS.stores)
+  .option('--stores <n>', 'stores to create, coded S001, S002, … (at least 2)', wholeNumber('stores'), DEFAULTS.stores)
   .option('--staff-per-store <n>', 'accounts per store: one manager, the rest cashiers', wholeNumber('staffPerStore'), DEFAULTS.staffPerStore)
   .option('--members <n>', 'members to create (accepted, but ignored until the members module exists)', wholeNumber('members'))
   .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber('seed'), DEFAULTS.seed)
-  .option('--staff-password <password>', 'the password of every demo staff account', DEFAULTS.staffPassword)
+  .option('--staff-password <password>', `the password of every demo staff account (default: $HUIJI_DEMO_PASSWORD, else ${DEFAULTS.staffPassword})`)
   .option('--database-url <url>', 'the database to fill (default: huiji.config.json or HUIJI_DATABASE_URL)')
   .option('-y, --yes', 'do not ask before writing')
   // Bad option values exit 2 like the other usage errors below; help still exits 0.
@@ -39,7 +41,7 @@ const options = program.opts<{
   staffPerStore: number;
   members?: number;
   seed: number;
-  staffPassword: string;
+  staffPassword?: string;
   databaseUrl?: string;
   yes?: boolean;
 }>();
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
   }
   const env = options.databaseUrl ? { ...process.env, HUIJI_DATABASE_URL: options.databaseUrl } : process.env;
   const config = loadConfig({ env });
-  checkPassword(options.staffPassword, config.auth.passwordMinLength);
+  const staffPassword = options.staffPassword ?? demoPassword();
+  checkPassword(staffPassword, config.auth.passwordMinLength);
   const target = redacted(config.databaseUrl);
   if (!options.yes) await confirm(`Seed demo data into ${target}? [y/N] `);
 
@@ -65,9 +68,10 @@ async function main(): Promise<void> {
       staffPerStore: options.staffPerStore,
       members: options.members,
       seed: options.seed,
-      staffPassword: options.staffPassword,
+      staffPassword,
       dataDir: config.dataDir,
       adminPassword: config.auth.bootstrapAdminPassword,
+      auditHmacKey: config.audit.hmacKey,
       log: (line) => process.stdout.write(`${line}\n`),
       onProgress: consoleProgress(process.stdout),
     });
@@ -82,7 +86,7 @@ function checkPassword(password: string, minLength: number): void {
   const length = [...password].length;
   if (length < minLength || length > PASSWORD_MAX_LENGTH || characterClasses(password) < REQUIRED_CHARACTER_CLASSES) {
     throw new UsageError(
-      `--staff-password must be ${minLength}–${PASSWORD_MAX_LENGTH} characters and mix ${REQUIRED_CHARACTER_CLASSES} of: lower case, upper case, digits, symbols.`,
+      `the staff password (--staff-password or HUIJI_DEMO_PASSWORD) must be ${minLength}–${PASSWORD_MAX_LENGTH} characters and mix ${REQUIRED_CHARACTER_CLASSES} of: lower case, upper case, digits, symbols.`,
     );
   }
 }

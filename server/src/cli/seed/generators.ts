@@ -98,8 +98,8 @@ export function streetAddress(random: Random, city: City, district: string): str
 export const BRANDS = ['悦享美业', '禾木茶饮', '力行健身', '麦香烘焙', '萌宠之家', '拾光摄影'] as const;
 
 export interface StoreSite {
-  /** ASCII, unique: `sh-xuhui`, then `sh-xuhui-2` for a second store in the district. */
-  code: string;
+  /** ASCII, unique per site: `sh-xuhui`, then `sh-xuhui-2` for a second store in the district. */
+  slug: string;
   city: City;
   district: string;
   /** Short district name without 区/新区, as a store is called: 徐汇, 浦东. */
@@ -132,7 +132,7 @@ export function storeSites(random: Random, count: number): StoreSite[] {
     const ordinal = Math.floor(i / everyDistrict.length) + 1;
     const base = `${city.slug}-${pinyin}`;
     sites.push({
-      code: ordinal === 1 ? base : `${base}-${ordinal}`,
+      slug: ordinal === 1 ? base : `${base}-${ordinal}`,
       city,
       district,
       shortDistrict: district.length > 2 ? district.replace(/(新区|回族区|区)$/, '') : district,

@@ -4,26 +4,44 @@ import { AccessService } from '../../modules/access/service.js';
 import { ensureBootstrapAdmin, type BootstrapResult } from '../../modules/auth/bootstrap.js';
 import { defineAuthModels } from '../../modules/auth/models.js';
 import { hashPassword } from '../../modules/auth/password.js';
+import { loadAuditKeys } from '../../modules/audit/keys.js';
+import { defineAuditModels } from '../../modules/audit/models.js';
+import { AuditSealer } from '../../modules/audit/sealer.js';
+import { AuditService, SYSTEM_ACTOR } from '../../modules/audit/service.js';
 import { countRows, type BatchProgress } from './batch.js';
 import type { SeedContext } from './context.js';
 import { Random } from './random.js';
-import { seedStaff } from './staff.js';
+import { NAMED_ACCOUNTS, NAMED_ACCOUNTS_NEED, seedStaff } from './staff.js';
 import { seedStores } from './stores.js';
 
 export const DEFAULTS = {
   stores: 8,
   staffPerStore: 4,
   seed: 20261123,
-  staffPassword: 'Demo#2026huiji',
+  /** What docs and checks log in with; HUIJI_DEMO_PASSWORD overrides it (see demoPassword). */
+  staffPassword: 'Huiji@2026',
 } as const;
 
-/** Accepted ranges, shared with the CLI's option parsing. */
-export const LIMITS = {
-  stores: { min: 1, max: 1000 },
-  staffPerStore: { min: 1, max: 50 },
+/** Accepted ranges, shared with the CLI's option parsing; `why` explains a minimum people trip over. */
+export const LIMITS: Record<'stores' | 'staffPerStore' | 'members' | 'seed', { min: number; max: number; why?: string }> = {
+  stores: {
+    min: NAMED_ACCOUNTS_NEED.stores,
+    max: 1000,
+    why: 'S001 and S002 hold the named demo accounts (manager1, cashier1, auditor1, itops1; manager2, cashier2)',
+  },
+  staffPerStore: {
+    min: NAMED_ACCOUNTS_NEED.perStore,
+    max: 50,
+    why: 'each store needs its manager and at least one cashier (cashier1 in S001, cashier2 in S002)',
+  },
   members: { min: 0, max: 10_000_000 },
   seed: { min: 0, max: 2 ** 32 - 1 },
-} as const;
+};
+
+/** The demo staff password: HUIJI_DEMO_PASSWORD when set, else `Huiji@2026`. */
+export function demoPassword(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HUIJI_DEMO_PASSWORD || DEFAULTS.staffPassword;
+}
 
 /**
  * What "empty" allows: the first admin the server creates at start-up, nothing else.
@@ -49,6 +67,7 @@ export interface SeedDemoOptions {
   /** Accepted and range-checked; ignored until the members module exists. */
   members?: number;
   seed?: number;
+  /** Defaults to demoPassword(). */
   staffPassword?: string;
   /**
    * Where the server keeps its data. On a database no server has started on yet, the
@@ -58,6 +77,8 @@ export interface SeedDemoOptions {
   dataDir: string;
   /** The first admin's password, as `auth.bootstrapAdminPassword` would give it. */
   adminPassword?: string;
+  /** `audit.hmacKey` from the config; unset, the key in `dataDir` is used, as the server does. */
+  auditHmacKey?: string;
   now?: Date;
   chunkSize?: number;
   log?: (line: string) => void;
@@ -71,7 +92,7 @@ export interface SeedSummary {
   elapsedMs: number;
   staffPassword: string;
   admin: BootstrapResult;
-  /** A few accounts worth trying first: a manager, a cashier, the auditor. */
+  /** The named accounts, one per built-in role in S001, then S002's manager and cashier. */
   sampleLogins: string[];
   notices: string[];
 }
@@ -84,7 +105,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedSummary> {
     staffPerStore: checked('staffPerStore', options.staffPerStore ?? DEFAULTS.staffPerStore),
     members: options.members === undefined ? undefined : checked('members', options.members),
     seed: checked('seed', options.seed ?? DEFAULTS.seed),
-    staffPassword: options.staffPassword ?? DEFAULTS.staffPassword,
+    staffPassword: options.staffPassword ?? demoPassword(),
   };
   const { sequelize } = options;
   const log = options.log ?? (() => undefined);
@@ -116,13 +137,23 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedSummary> {
   };
   const passwordHash = await hashPassword(settings.staffPassword);
   const { brand, stores } = await seedStores(ctx, settings.stores);
-  await seedStaff(ctx, { stores, perStore: settings.staffPerStore, passwordHash });
+  const { staff } = await seedStaff(ctx, { stores, perStore: settings.staffPerStore, passwordHash });
 
   const counts = {} as SeedSummary['counts'];
   for (const table of SUMMARY_TABLES) counts[table] = await countRows(sequelize, table);
-  // The first stores never close (see planStores), so these accounts are active.
-  const firstStore = stores[0].code;
-  const sampleLogins = [`${firstStore}-mgr`, ...(settings.staffPerStore > 1 ? [`${firstStore}-c1`] : []), 'auditor'];
+  await auditSeeding(options, {
+    summary: `生成演示数据：${stores.length} 家门店、${staff.length} 名员工（${brand}，随机种子 ${settings.seed}）`,
+    diff: { seed: settings.seed, brand, stores: settings.stores, staffPerStore: settings.staffPerStore, counts },
+  });
+  // S001 and S002 never close (see planStores), so these accounts are active.
+  const sampleLogins = [
+    NAMED_ACCOUNTS.managers[0],
+    NAMED_ACCOUNTS.cashiers[0],
+    NAMED_ACCOUNTS.auditor,
+    NAMED_ACCOUNTS.itOps,
+    NAMED_ACCOUNTS.managers[1],
+    NAMED_ACCOUNTS.cashiers[1],
+  ];
   return {
     seed: settings.seed,
     brand,
@@ -133,6 +164,21 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedSummary> {
     sampleLogins,
     notices,
   };
+}
+
+/**
+ * One `seed.demo` record for the whole run. The rows went in through many chunk
+ * transactions (insertBatches), so the record cannot share a transaction with them: it is
+ * written once the last chunk has committed, and a crash in between leaves demo data
+ * without its record. Acceptable for a demo seeder on a fresh database. It is sealed at
+ * once, so `npm run audit -- verify` passes before a server has ever run its sealer.
+ */
+async function auditSeeding(options: SeedDemoOptions, entry: { summary: string; diff: unknown }): Promise<void> {
+  const { sequelize } = options;
+  const models = defineAuditModels(sequelize);
+  const keys = loadAuditKeys(options.dataDir, options.auditHmacKey);
+  await new AuditService(models, keys).record({ action: 'seed.demo', actor: SYSTEM_ACTOR, ...entry }, { transaction: null });
+  await new AuditSealer(sequelize, models, keys).sealPending({ fullScan: true });
 }
 
 async function assertEmpty(sequelize: Sequelize): Promise<void> {
@@ -147,9 +193,9 @@ async function assertEmpty(sequelize: Sequelize): Promise<void> {
 }
 
 function checked(name: keyof typeof LIMITS, value: number): number {
-  const { min, max } = LIMITS[name];
+  const { min, max, why } = LIMITS[name];
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${value}${why && value < min ? `: ${why}` : ''}`);
   }
   return value;
 }

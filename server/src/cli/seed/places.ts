@@ -1,6 +1,6 @@
 /**
- * Real cities and districts for demo stores. `slug` and each district's pinyin build the
- * ASCII store codes and staff usernames (sh-xuhui, sh-xuhui-mgr). Landline lengths follow
+ * Real cities and districts for demo stores. `slug` and each district's pinyin name a
+ * site in ASCII (sh-xuhui); store codes are S001… regardless. Landline lengths follow
  * each city's numbering plan.
  */
 export interface City {

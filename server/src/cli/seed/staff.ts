@@ -10,17 +10,33 @@ export interface StaffPlan {
   username: string;
   displayName: string;
   role: StaffRole;
-  /** The store the account works in; head-office roles have none. */
-  storeCode: string | null;
+  /** The store the account is attached to. */
+  storeCode: string;
   status: 'active' | 'disabled';
   createdAt: Date;
   updatedAt: Date;
 }
 
 /**
- * Per store one manager (`<store>-mgr`, hired in the opening week) and `perStore - 1`
- * cashiers (`<store>-c1`…, hired any time since); then one auditor and one IT operator at
- * head office. Accounts at a closed store are disabled from its closing day.
+ * The accounts other issues, docs and checks log in with, by store index: every built-in
+ * role in S001, a second manager and cashier in S002. Head-office roles (auditor, IT
+ * operator) are attached to S001 too, because that is what the contract says.
+ */
+export const NAMED_ACCOUNTS = {
+  managers: ['manager1', 'manager2'],
+  cashiers: ['cashier1', 'cashier2'],
+  auditor: 'auditor1',
+  itOps: 'itops1',
+} as const;
+
+/** The fewest stores and accounts per store that leave room for every named account. */
+export const NAMED_ACCOUNTS_NEED = { stores: 2, perStore: 2 } as const;
+
+/**
+ * Per store one manager (hired in the opening week) and `perStore - 1` cashiers (hired any
+ * time since): in S001 and S002 the first of each takes its name from NAMED_ACCOUNTS, the
+ * rest are `<store>-mgr`, `<store>-c1`… in lower case. Then the auditor and the IT operator.
+ * Accounts at a closed store are disabled from its closing day.
  */
 export function planStaff(
   random: Random,
@@ -28,6 +44,11 @@ export function planStaff(
   perStore: number,
   now: Date,
 ): StaffPlan[] {
+  if (stores.length < NAMED_ACCOUNTS_NEED.stores || perStore < NAMED_ACCOUNTS_NEED.perStore) {
+    throw new RangeError(
+      `the named demo accounts need at least ${NAMED_ACCOUNTS_NEED.stores} stores with ${NAMED_ACCOUNTS_NEED.perStore} accounts each, got ${stores.length} with ${perStore}`,
+    );
+  }
   const takenNames = new Set<string>();
   // Distinct names read better in a staff list; after a few tries a namesake is fine (they happen).
   const displayName = () => {
@@ -37,13 +58,14 @@ export function planStaff(
     return name;
   };
   const plans: StaffPlan[] = [];
-  for (const store of stores) {
+  stores.forEach((store, index) => {
     const closed = store.status === 'closed';
     const lastDay = closed ? store.updatedAt : now;
-    const member = (suffix: string, role: StaffRole, hiredBy: Date): StaffPlan => {
+    const prefix = store.code.toLowerCase();
+    const member = (username: string, role: StaffRole, hiredBy: Date): StaffPlan => {
       const createdAt = businessTime(random, store.createdAt, new Date(Math.min(hiredBy.getTime(), lastDay.getTime())));
       return {
-        username: `${store.code}-${suffix}`,
+        username,
         displayName: displayName(),
         role,
         storeCode: store.code,
@@ -52,13 +74,17 @@ export function planStaff(
         updatedAt: closed ? store.updatedAt : createdAt,
       };
     };
-    plans.push(member('mgr', 'store_manager', new Date(store.createdAt.getTime() + 7 * DAY_MS)));
-    for (let i = 1; i < perStore; i++) plans.push(member(`c${i}`, 'cashier', now));
-  }
-  const firstOpening = stores.length > 0 ? stores[0].createdAt : now;
-  for (const [username, role] of [['auditor', 'auditor'], ['it-ops', 'it_ops']] as const) {
-    const createdAt = businessTime(random, new Date(firstOpening.getTime() - 30 * DAY_MS), firstOpening);
-    plans.push({ username, displayName: displayName(), role, storeCode: null, status: 'active', createdAt, updatedAt: createdAt });
+    const manager = NAMED_ACCOUNTS.managers[index] ?? `${prefix}-mgr`;
+    plans.push(member(manager, 'store_manager', new Date(store.createdAt.getTime() + 7 * DAY_MS)));
+    for (let i = 1; i < perStore; i++) {
+      const cashier = (i === 1 ? NAMED_ACCOUNTS.cashiers[index] : undefined) ?? `${prefix}-c${i}`;
+      plans.push(member(cashier, 'cashier', now));
+    }
+  });
+  const first = stores[0];
+  for (const [username, role] of [[NAMED_ACCOUNTS.auditor, 'auditor'], [NAMED_ACCOUNTS.itOps, 'it_ops']] as const) {
+    const createdAt = businessTime(random, new Date(first.createdAt.getTime() - 30 * DAY_MS), first.createdAt);
+    plans.push({ username, displayName: displayName(), role, storeCode: first.code, status: 'active', createdAt, updatedAt: createdAt });
   }
   return plans;
 }
@@ -98,9 +124,7 @@ export async function seedStaff(
   const userRoles = staff.map((person): Row => ({ user_id: userIds.get(person.username), role_id: roleIds.get(person.role) }));
   await insertBatches(sequelize, 'user_roles', userRoles, { ...batch, total: userRoles.length });
 
-  const userStores = staff
-    .filter((person) => person.storeCode !== null)
-    .map((person): Row => ({ user_id: userIds.get(person.username), store_id: storeIds.get(person.storeCode!) }));
+  const userStores = staff.map((person): Row => ({ user_id: userIds.get(person.username), store_id: storeIds.get(person.storeCode) }));
   await insertBatches(sequelize, 'user_stores', userStores, { ...batch, total: userStores.length });
 
   return { staff };

@@ -22,7 +22,15 @@ export interface SeededStore extends StorePlan {
 /** The chain opened its stores over the last three years, oldest first. */
 const HISTORY_DAYS = 3 * 365;
 
-/** One brand, `count` stores in real districts; about one in ten (never the first two) has closed. */
+/** S001, S002, … S1000: the codes the named demo accounts and other checks rely on. */
+export function storeCode(index: number): string {
+  return `S${String(index + 1).padStart(3, '0')}`;
+}
+
+/**
+ * One brand, `count` stores in real districts, coded S001… in opening order; about one in
+ * ten (never S001 or S002, where the named demo accounts work) has closed.
+ */
 export function planStores(random: Random, count: number, now: Date): { brand: string; stores: StorePlan[] } {
   // Separate streams, so `--stores 8` plans the first eight stores of `--stores 50`.
   const brand = random.fork('brand').pick(BRANDS);
@@ -38,7 +46,7 @@ export function planStores(random: Random, count: number, now: Date): { brand: s
     const createdAt = openings[i];
     return {
       site,
-      code: site.code,
+      code: storeCode(i),
       name: storeName(brand, site),
       region: regionLabel(site.city, site.district),
       address: streetAddress(details, site.city, site.district),

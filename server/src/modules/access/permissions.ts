@@ -1,20 +1,64 @@
 /**
- * Every permission code the server knows, `domain:resource:action`. Routes may only
- * declare codes listed here (a test holds them to it); the console builds its menu
- * from the codes a user holds.
+ * Every permission the server knows, as resources and their actions; a code reads
+ * `domain:resource:action`. Routes may only declare codes listed here (a test holds them
+ * to it), the console's permission matrix is drawn from it, and menus follow the codes a
+ * user holds. A module adds its resource here when it arrives.
  */
-export const PERMISSIONS = {
-  'system:info:view': { zh: '查看系统信息', en: 'View system information' },
-  'audit:log:view': { zh: '查看操作日志与登录日志', en: 'View operation and login logs' },
-  'audit:log:export': { zh: '导出操作日志', en: 'Export operation logs' },
-  'audit:log:verify': { zh: '校验日志完整性', en: 'Verify log integrity' },
-} as const satisfies Record<string, { zh: string; en: string }>;
+type Label = { zh: string; en: string };
 
-export type PermissionCode = keyof typeof PERMISSIONS;
+const ACTION_LABELS: Record<string, Label> = {
+  view: { zh: '查看', en: 'View' },
+  create: { zh: '新建', en: 'Create' },
+  update: { zh: '编辑', en: 'Edit' },
+  delete: { zh: '删除', en: 'Delete' },
+  export: { zh: '导出', en: 'Export' },
+  import: { zh: '导入', en: 'Import' },
+  reveal: { zh: '查看明文', en: 'Reveal' },
+  verify: { zh: '校验完整性', en: 'Verify integrity' },
+  reset_password: { zh: '重置密码', en: 'Reset password' },
+  revoke_session: { zh: '强制下线', en: 'End sessions' },
+  revoke: { zh: '吊销', en: 'Revoke' },
+};
+
+export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
+  'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },
+  'system:store': { label: { zh: '门店', en: 'Stores' }, actions: ['view', 'create', 'update'] },
+  'system:user': {
+    label: { zh: '员工', en: 'Staff' },
+    actions: ['view', 'create', 'update', 'reset_password', 'revoke_session'],
+  },
+  'system:role': { label: { zh: '角色与权限', en: 'Roles and permissions' }, actions: ['view', 'create', 'update', 'delete'] },
+  'system:apikey': { label: { zh: 'API 密钥', en: 'API keys' }, actions: ['view', 'create', 'revoke'] },
+  'audit:log': { label: { zh: '操作日志与登录日志', en: 'Operation and login logs' }, actions: ['view', 'export', 'verify'] },
+};
+
+export const PERMISSIONS: Record<string, Label> = Object.fromEntries(
+  Object.entries(RESOURCES).flatMap(([resource, { label, actions }]) =>
+    actions.map((action) => [
+      `${resource}:${action}`,
+      { zh: `${label.zh}：${ACTION_LABELS[action].zh}`, en: `${label.en}: ${ACTION_LABELS[action].en}` },
+    ]),
+  ),
+);
 
 /** Granted to super admins: every permission, present and future. */
 export const ALL_PERMISSIONS = '*';
 
-export function isKnownPermission(code: string): code is PermissionCode {
+export function isKnownPermission(code: string): boolean {
   return Object.hasOwn(PERMISSIONS, code);
+}
+
+export function permissionGroups() {
+  return Object.entries(RESOURCES).map(([key, { label, actions }]) => ({
+    key,
+    label,
+    actions: actions.map((action) => ({ code: `${key}:${action}`, action, label: ACTION_LABELS[action] })),
+  }));
+}
+
+/** Whether a holder of `held` has every permission in `wanted` ('*' holds all). */
+export function holdsAll(held: ReadonlySet<string>, wanted: Iterable<string>): boolean {
+  if (held.has(ALL_PERMISSIONS)) return true;
+  for (const code of wanted) if (!held.has(code)) return false;
+  return true;
 }

@@ -1,17 +1,38 @@
 import type { Transaction } from 'sequelize';
+import type { RoleFieldPolicy } from './field-policy/index.js';
 import type { AccessModels } from './models.js';
+
+export interface Grants {
+  roles: string[];
+  permissions: Set<string>;
+  storeScope: number[] | null;
+  ownMembersOnly: boolean;
+  fieldPolicies: RoleFieldPolicy[];
+}
 
 export class AccessService {
   constructor(private readonly models: AccessModels) {}
 
-  /** The user's role codes and the union of their permissions. */
-  async grantsOf(userId: number, transaction?: Transaction): Promise<{ roles: string[]; permissions: Set<string> }> {
+  /**
+   * What a user may do and reach, from all their roles: permissions are unioned, data
+   * scopes are unioned (any all-stores role means every store), field policies combine
+   * to the most permissive (see field-policy/resolve.ts).
+   */
+  async grantsOf(userId: number, transaction?: Transaction): Promise<Grants> {
     const links = await this.models.UserRole.findAll({ where: { userId }, transaction });
-    if (links.length === 0) return { roles: [], permissions: new Set() };
-    const roles = await this.models.Role.findAll({ where: { id: links.map((link) => link.roleId) }, transaction });
+    const roles = links.length
+      ? await this.models.Role.findAll({ where: { id: links.map((link) => link.roleId) }, transaction })
+      : [];
+    const scopes = new Set(roles.map((role) => role.dataScope));
+    const storeScope = scopes.has('all')
+      ? null
+      : (await this.models.UserStore.findAll({ where: { userId }, transaction })).map((link) => Number(link.storeId)).sort((a, b) => a - b);
     return {
       roles: roles.map((role) => role.code).sort(),
       permissions: new Set(roles.flatMap((role) => JSON.parse(role.permissions) as string[])),
+      storeScope,
+      ownMembersOnly: roles.length > 0 && [...scopes].every((scope) => scope === 'own'),
+      fieldPolicies: roles.map((role) => (role.fieldPolicy ? (JSON.parse(role.fieldPolicy) as RoleFieldPolicy) : {})),
     };
   }
 

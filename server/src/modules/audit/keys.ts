@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import NodeRSA from 'node-rsa';
 import { loadOrCreateKeyFile, newRsaPrivateKeyPem, publicKeyId } from '../../platform/crypto/key-files.js';
 
@@ -11,16 +13,29 @@ export interface AuditKeys {
   publicKeyPem: string;
 }
 
+const HMAC_KEY_FILE = 'audit-hmac.key';
+const SIGNING_KEY_FILE = 'audit-signing-private.pem';
+
 export function loadAuditKeys(dataDir: string, configuredHmacKey?: string): AuditKeys {
   const hmacKey = Buffer.from(
-    configuredHmacKey ?? loadOrCreateKeyFile(dataDir, 'audit-hmac.key', () => `${crypto.randomBytes(32).toString('base64')}\n`).trim(),
+    configuredHmacKey ?? loadOrCreateKeyFile(dataDir, HMAC_KEY_FILE, () => `${crypto.randomBytes(32).toString('base64')}\n`).trim(),
     'base64',
   );
-  const privatePem = loadOrCreateKeyFile(dataDir, 'audit-signing-private.pem', newRsaPrivateKeyPem);
+  const privatePem = loadOrCreateKeyFile(dataDir, SIGNING_KEY_FILE, newRsaPrivateKeyPem);
   return {
     hmacKey,
     signer: new NodeRSA(privatePem, 'pkcs1-private-pem', { signingScheme: 'pkcs1-sha256' }),
     signingKeyId: publicKeyId(privatePem),
     publicKeyPem: crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString(),
   };
+}
+
+/**
+ * The key files loadAuditKeys would have to create in `dataDir` (where loadOrCreateKeyFile
+ * keeps them, under `keys/`). A tool that must use the server's keys, such as the audit
+ * CLI, refuses to run when any is missing: new keys would make every record look forged.
+ */
+export function missingAuditKeyFiles(dataDir: string, configuredHmacKey?: string): string[] {
+  const needed = configuredHmacKey ? [SIGNING_KEY_FILE] : [HMAC_KEY_FILE, SIGNING_KEY_FILE];
+  return needed.map((name) => path.join(dataDir, 'keys', name)).filter((file) => !fs.existsSync(file));
 }

@@ -1,9 +1,22 @@
+import type { z } from 'zod';
 import { AppError } from '../../platform/errors/app-error.js';
-import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
+import { DEFAULT_LOCALE } from '../../platform/i18n/locale.js';
+import { currentRequestContext } from '../../platform/http/request-context.js';
+import { access, defineRoute, type Principal, type RouteSpec } from '../../platform/http/route.js';
+import { exportFileName, writeAuditWorkbook, XLSX_CONTENT_TYPE } from './export.js';
 import type { AuditLogRecord } from './models.js';
-import { AuditLogItem, AuditLogPage, AuditLogQuery, IdParams, VerifyResponse } from './schemas.js';
-import type { AuditService } from './service.js';
+import { AuditExportQuery, AuditLogItem, AuditLogPage, AuditLogQuery, IdParams, VerifyResponse } from './schemas.js';
+import type { AuditFilter, AuditService } from './service.js';
 import type { VerifyResult } from './verify.js';
+
+export interface AuditRouteOptions {
+  /** `businessTimezone` from the config: export times and file names are in it. */
+  businessTimezone?: string;
+  /** The most rows one export holds; the newest are kept. */
+  maxExportRows?: number;
+}
+
+export const MAX_EXPORT_ROWS = 50_000;
 
 function toItem(record: AuditLogRecord) {
   return {
@@ -26,7 +39,24 @@ function toItem(record: AuditLogRecord) {
   };
 }
 
-export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyResult>): RouteSpec[] {
+/** The filters the list and the export share; paging stays with the list. */
+/**
+ * The caller's store scope is compiled into the filter: a store-scoped reader sees only
+ * records of their stores, and none without a store (logins, system events).
+ */
+function filterOf(query: z.output<typeof AuditExportQuery>, principal: Principal): AuditFilter {
+  const { from, to, actorId, action, entityType, entityId, result, storeId } = query;
+  let storeIds: number[] | null = storeId ? [storeId] : null;
+  if (principal.storeScope !== null) {
+    storeIds = storeId ? principal.storeScope.filter((id) => id === storeId) : principal.storeScope;
+    if (storeIds.length === 0) storeIds = [-1];
+  }
+  return { from, to, actorId, action, entityType, entityId, result, storeIds };
+}
+
+export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyResult>, options: AuditRouteOptions = {}): RouteSpec[] {
+  const timeZone = options.businessTimezone ?? 'Asia/Shanghai';
+  const maxExportRows = options.maxExportRows ?? MAX_EXPORT_ROWS;
   return [
     defineRoute({
       method: 'get',
@@ -36,13 +66,33 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
       access: access.permission('audit:log:view'),
       query: AuditLogQuery,
       response: AuditLogPage,
-      handler: async ({ query }) => {
-        const items = await audit.list({ ...query, storeIds: query.storeId ? [query.storeId] : null, limit: query.limit + 1 });
+      handler: async ({ query, principal }) => {
+        const items = await audit.list({ ...filterOf(query, principal!), before: query.before, limit: query.limit + 1 });
         const page = items.slice(0, query.limit);
         return {
           items: page.map(toItem),
           nextBefore: items.length > query.limit ? Number(page[page.length - 1].id) : null,
         };
+      },
+    }),
+    // Before /:id, which would otherwise take `export` for an id.
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/audit-logs/export',
+      summary: `The filtered log as an .xlsx download (${XLSX_CONTENT_TYPE}), newest first, at most ${maxExportRows} rows; X-Total-Count says how many matched. The export is itself audited.`,
+      tags: ['audit'],
+      access: access.permission('audit:log:export'),
+      query: AuditExportQuery,
+      status: 200,
+      handler: async ({ query, res, principal }) => {
+        const exported = await audit.startExport(filterOf(query, principal!), maxExportRows);
+        res.status(200).set({
+          'Content-Type': XLSX_CONTENT_TYPE,
+          'Content-Disposition': `attachment; filename="${exportFileName(new Date(), timeZone)}"`,
+          'Cache-Control': 'no-store',
+          'X-Total-Count': String(exported.matched),
+        });
+        await writeAuditWorkbook(res, exported.records, { locale: currentRequestContext()?.locale ?? DEFAULT_LOCALE, timeZone });
       },
     }),
     defineRoute({
@@ -54,8 +104,10 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
       params: IdParams,
       response: AuditLogItem,
       errors: ['AUDIT_LOG_NOT_FOUND'],
-      handler: async ({ params }) => {
-        const record = await audit.get(params.id);
+      handler: async ({ params, principal }) => {
+        const found = await audit.get(params.id);
+        const scope = principal!.storeScope;
+        const record = found && (scope === null || (found.storeId !== null && scope.includes(Number(found.storeId)))) ? found : null;
         if (!record) throw new AppError('AUDIT_LOG_NOT_FOUND', { params: { id: params.id } });
         return toItem(record);
       },

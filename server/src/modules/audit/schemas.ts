@@ -37,6 +37,9 @@ export const AuditLogQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** The list's filters without its paging: an export takes every matching record, up to its cap. */
+export const AuditExportQuery = AuditLogQuery.omit({ before: true, limit: true });
+
 export const AuditLogPage = z
   .object({ items: z.array(AuditLogItem), nextBefore: z.number().int().nullable() })
   .openapi('AuditLogPage');

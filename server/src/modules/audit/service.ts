@@ -29,7 +29,7 @@ export interface AuditEntry {
   actor?: AuditActor;
 }
 
-export interface AuditQuery {
+export interface AuditFilter {
   from?: Date;
   to?: Date;
   actorId?: number;
@@ -38,10 +38,26 @@ export interface AuditQuery {
   entityId?: string;
   storeIds?: number[] | null;
   result?: AuditResult;
+}
+
+export interface AuditQuery extends AuditFilter {
   /** Keyset pagination: records older than this id. */
   before?: number;
   limit: number;
 }
+
+/** Which records an export holds, fixed before its first byte: newest first, up to `through`. */
+export interface AuditExport {
+  /** The newest record id when the export started; later records are left out. */
+  through: number;
+  /** Records the filter matched. */
+  matched: number;
+  /** Records the file holds: `matched`, capped. */
+  rows: number;
+  records: AsyncIterable<AuditLogRecord>;
+}
+
+const EXPORT_PAGE = 1000;
 
 /** Appends audit records in the caller's transaction: if the record fails, so does the change. */
 export class AuditService {
@@ -76,24 +92,83 @@ export class AuditService {
   }
 
   async list(query: AuditQuery): Promise<AuditLogRecord[]> {
-    const where: WhereOptions = {};
-    const and: WhereOptions[] = [];
-    if (query.from) and.push({ occurredAt: { [Op.gte]: query.from } });
-    if (query.to) and.push({ occurredAt: { [Op.lt]: query.to } });
-    if (query.before) and.push({ id: { [Op.lt]: query.before } });
-    if (query.actorId !== undefined) and.push({ actorId: query.actorId });
-    if (query.action) and.push({ action: query.action.endsWith('.*') ? { [Op.like]: `${query.action.slice(0, -1)}%` } : query.action });
-    if (query.entityType) and.push({ entityType: query.entityType });
-    if (query.entityId) and.push({ entityId: query.entityId });
-    if (query.result) and.push({ result: query.result });
-    if (query.storeIds) and.push({ storeId: query.storeIds });
-    if (and.length) Object.assign(where, { [Op.and]: and });
-    return this.models.AuditLog.findAll({ where, order: [['id', 'DESC']], limit: query.limit });
+    return this.models.AuditLog.findAll({ where: whereOf(query), order: [['id', 'DESC']], limit: query.limit });
+  }
+
+  /**
+   * Starts an export of `filter`, newest first and at most `maxRows`, and records it as
+   * `audit.export` at once (outside any transaction), before the caller writes a byte: a
+   * download that fails halfway still leaves its record. The records stream in pages.
+   */
+  async startExport(filter: AuditFilter, maxRows: number): Promise<AuditExport> {
+    const { AuditLog } = this.models;
+    const through = Number((await AuditLog.max<number | null, AuditLogRecord>('id')) ?? 0);
+    const matched = await AuditLog.count({ where: whereOf({ ...filter, before: through + 1 }) });
+    const rows = Math.min(matched, maxRows);
+    const shown = describeFilter(filter);
+    await this.record(
+      {
+        action: 'audit.export',
+        summary:
+          `导出操作日志 ${rows} 条，筛选：${shown || '无'}` + (rows < matched ? `（共匹配 ${matched} 条，超出上限，只导出最新 ${rows} 条）` : ''),
+        diff: { filter: shown, matched, rows },
+      },
+      { transaction: null },
+    );
+    return { through, matched, rows, records: this.pages(filter, through, rows) };
+  }
+
+  private async *pages(filter: AuditFilter, through: number, rows: number): AsyncGenerator<AuditLogRecord> {
+    let before = through + 1;
+    let left = rows;
+    while (left > 0) {
+      const page = await this.models.AuditLog.findAll({
+        where: whereOf({ ...filter, before }),
+        order: [['id', 'DESC']],
+        limit: Math.min(EXPORT_PAGE, left),
+      });
+      if (page.length === 0) return;
+      yield* page;
+      left -= page.length;
+      before = Number(page[page.length - 1].id);
+    }
   }
 
   async get(id: number): Promise<AuditLogRecord | null> {
     return this.models.AuditLog.findByPk(id);
   }
+}
+
+function whereOf(query: AuditFilter & { before?: number }): WhereOptions {
+  const and: WhereOptions[] = [];
+  if (query.from) and.push({ occurredAt: { [Op.gte]: query.from } });
+  if (query.to) and.push({ occurredAt: { [Op.lt]: query.to } });
+  if (query.before) and.push({ id: { [Op.lt]: query.before } });
+  if (query.actorId !== undefined) and.push({ actorId: query.actorId });
+  if (query.action) and.push({ action: query.action.endsWith('.*') ? { [Op.like]: `${query.action.slice(0, -1)}%` } : query.action });
+  if (query.entityType) and.push({ entityType: query.entityType });
+  if (query.entityId) and.push({ entityId: query.entityId });
+  if (query.result) and.push({ result: query.result });
+  if (query.storeIds) and.push({ storeId: query.storeIds });
+  return and.length ? { [Op.and]: and } : {};
+}
+
+/** The filter as `key=value` pairs, in the list's query names, for the export's summary. */
+function describeFilter(filter: AuditFilter): string {
+  const pairs: Array<[string, string | number | undefined]> = [
+    ['from', filter.from?.toISOString()],
+    ['to', filter.to?.toISOString()],
+    ['actorId', filter.actorId],
+    ['action', filter.action],
+    ['entityType', filter.entityType],
+    ['entityId', filter.entityId],
+    ['storeId', filter.storeIds?.join(',')],
+    ['result', filter.result],
+  ];
+  return pairs
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
 }
 
 export function actorFromContext(): AuditActor {

@@ -181,7 +181,7 @@ export class AuthService {
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await session.update({ lastSeenAt: new Date(now) });
     }
-    const { roles, permissions } = await this.options.access.grantsOf(user.id);
+    const { roles, permissions, storeScope, ownMembersOnly } = await this.options.access.grantsOf(user.id);
     return {
       kind: 'user',
       userId: user.id,
@@ -190,6 +190,8 @@ export class AuthService {
       apiKeyId: null,
       roles,
       permissions,
+      storeScope,
+      ownMembersOnly,
       mustChangePassword: user.mustChangePassword,
     };
   }

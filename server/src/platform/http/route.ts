@@ -12,6 +12,10 @@ export interface Principal {
   apiKeyId: number | null;
   roles: string[];
   permissions: ReadonlySet<string>;
+  /** The stores whose data the caller may reach; null means every store. */
+  storeScope: number[] | null;
+  /** Every role is limited to the members the user looks after personally. */
+  ownMembersOnly: boolean;
   mustChangePassword: boolean;
 }
 

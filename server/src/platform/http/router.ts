@@ -40,6 +40,8 @@ export function buildRouter(routes: RouteSpec[], authenticate: Authenticator): R
       const query = route.query ? validate(route.query, req.query, 'query') : undefined;
       const params = route.params ? validate(route.params, req.params, 'params') : undefined;
       const result = await route.handler({ body, query, params, principal, req, res });
+      // A handler that streamed its own response (a file download) has answered already.
+      if (res.headersSent) return;
       const status = route.status ?? (result === undefined ? 204 : 200);
       if (status === 204) {
         res.status(204).end();
