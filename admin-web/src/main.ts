@@ -9,6 +9,7 @@ import { useAuthStore } from './stores/auth';
 import { installPlugins } from './plugins';
 import { ElMessage } from './utils/message';
 import './styles/base.css';
+import './styles/list-page.css';
 
 const app = createApp(App);
 const pinia = createPinia();

@@ -104,10 +104,11 @@ async function parseError(response: Response): Promise<ApiError> {
   );
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** Sends the request with the token and language; a non-2xx answer becomes an ApiError (after the hooks ran). */
+async function send(method: string, path: string, options: RequestOptions, accept: string): Promise<Response> {
   const token = options.auth === false ? null : readStorage(STORAGE_KEYS.token);
   const headers: Record<string, string> = {
-    Accept: 'application/json',
+    Accept: accept,
     'Accept-Language': currentLocale(),
   };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -134,12 +135,63 @@ export async function request<T>(method: string, path: string, options: RequestO
     if (response.status === 403 && error.code === 'PASSWORD_CHANGE_REQUIRED') hooks.onPasswordChangeRequired(error);
     throw error;
   }
+  return response;
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options, 'application/json');
   if (response.status === 204) return undefined as T;
   try {
     return (await response.json()) as T;
   } catch {
     throw new ApiError(response.status, CLIENT_ERROR_CODES.badResponse, i18n.global.t('common.unknownError'));
   }
+}
+
+/** A file the server sent, with the name from its Content-Disposition. */
+export interface DownloadedFile {
+  blob: Blob;
+  filename: string;
+}
+
+/** The filename of a Content-Disposition header; RFC 5987 `filename*=UTF-8''...` wins (Chinese names). */
+export function dispositionFilename(header: string | null, fallback: string): string {
+  if (!header) return fallback;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // a malformed escape: fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
+  const name = plain ? (plain[2] ?? plain[1]).trim() : '';
+  return name || fallback;
+}
+
+/**
+ * GETs a file with the bearer token (a plain link cannot carry it). Errors arrive as JSON
+ * like any other request's.
+ */
+export async function download(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<DownloadedFile> {
+  const response = await send('GET', path, options, '*/*');
+  const fallback = path.split('/').pop() || 'download';
+  return { blob: await response.blob(), filename: dispositionFilename(response.headers.get('Content-Disposition'), fallback) };
+}
+
+/** Hands a downloaded file to the browser's save dialog. */
+export function saveFile(file: DownloadedFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Some browsers read the URL after click() returns; give them a moment before revoking it.
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export const http = {

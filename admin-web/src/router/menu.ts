@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Document, HomeFilled, Monitor, Setting } from '@element-plus/icons-vue';
+import { Avatar, Document, HomeFilled, Key, Lock, Monitor, Setting, Shop, Stamp, Tickets, User } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -25,8 +25,21 @@ export const MENU: MenuEntry[] = [
     title: 'menu.system',
     icon: Setting,
     children: [
+      { key: 'system-stores', title: 'menu.stores', icon: Shop, path: '/system/stores', permission: 'system:store:view' },
+      { key: 'system-users', title: 'menu.users', icon: User, path: '/system/users', permission: 'system:user:view' },
+      { key: 'system-roles', title: 'menu.roles', icon: Lock, path: '/system/roles', permission: 'system:role:view' },
+      { key: 'system-api-keys', title: 'menu.apiKeys', icon: Key, path: '/system/api-keys', permission: 'system:apikey:view' },
       { key: 'system-info', title: 'menu.systemInfo', icon: Monitor, path: '/system/info', permission: 'system:info:view' },
       { key: 'api-docs', title: 'menu.apiDocs', icon: Document, href: '/api/docs', permission: 'system:info:view' },
+    ],
+  },
+  {
+    key: 'audit',
+    title: 'menu.audit',
+    icon: Stamp,
+    children: [
+      { key: 'audit-logs', title: 'menu.auditLogs', icon: Tickets, path: '/audit/logs', permission: 'audit:log:view' },
+      { key: 'audit-logins', title: 'menu.loginLogs', icon: Avatar, path: '/audit/logins', permission: 'audit:log:view' },
     ],
   },
 ];

@@ -42,6 +42,42 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.systemInfo', permission: 'system:info:view' },
       },
       {
+        path: 'system/stores',
+        name: 'system-stores',
+        component: () => import('@/views/system/stores/index.vue'),
+        meta: { title: 'menu.stores', permission: 'system:store:view' },
+      },
+      {
+        path: 'system/users',
+        name: 'system-users',
+        component: () => import('@/views/system/users/index.vue'),
+        meta: { title: 'menu.users', permission: 'system:user:view' },
+      },
+      {
+        path: 'system/roles',
+        name: 'system-roles',
+        component: () => import('@/views/system/roles/index.vue'),
+        meta: { title: 'menu.roles', permission: 'system:role:view' },
+      },
+      {
+        path: 'system/api-keys',
+        name: 'system-api-keys',
+        component: () => import('@/views/system/api-keys/index.vue'),
+        meta: { title: 'menu.apiKeys', permission: 'system:apikey:view' },
+      },
+      {
+        path: 'audit/logs',
+        name: 'audit-logs',
+        component: () => import('@/views/audit/logs/index.vue'),
+        meta: { title: 'menu.auditLogs', permission: 'audit:log:view' },
+      },
+      {
+        path: 'audit/logins',
+        name: 'audit-logins',
+        component: () => import('@/views/audit/logins/index.vue'),
+        meta: { title: 'menu.loginLogs', permission: 'audit:log:view' },
+      },
+      {
         path: '403',
         name: 'forbidden',
         component: () => import('@/views/error/forbidden.vue'),

@@ -42,3 +42,19 @@ export function splitDuration(seconds: number): { days: number; hours: number; m
   const total = Math.max(0, Math.floor(seconds / 60));
   return { days: Math.floor(total / 1440), hours: Math.floor((total % 1440) / 60), minutes: total % 60 };
 }
+
+/** The last moment of a business-timezone date ('2026-12-31' -> 2026-12-31 23:59:59.999 in Shanghai) as an ISO instant. */
+export function businessEndOfDay(date: string): string {
+  return dayjs.tz(`${date} 23:59:59.999`, BUSINESS_TIMEZONE).toISOString();
+}
+
+/** A business-timezone wall-clock time ('2026-05-01 08:00:00') as an ISO instant; '' for a bad value. */
+export function businessInstant(wallClock: string): string {
+  const value = dayjs.tz(wallClock, BUSINESS_TIMEZONE);
+  return value.isValid() ? value.toISOString() : '';
+}
+
+/** A business-timezone date `days` days from today, as 'YYYY-MM-DD' (negative for the past). */
+export function businessDateOffset(days: number, from: number = Date.now()): string {
+  return dayjs(from).tz(BUSINESS_TIMEZONE).add(days, 'day').format('YYYY-MM-DD');
+}

@@ -1,5 +1,6 @@
-// ElMessage is called from script, where the template resolver cannot see it: import its CSS here
-// so every caller gets a styled toast without repeating the side-effect import.
+// ElMessage and ElMessageBox are called from script, where the template resolver cannot see them:
+// import their CSS here so every caller gets a styled toast or box without repeating the side-effect import.
 import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/message-box/style/css';
 
-export { ElMessage } from 'element-plus';
+export { ElMessage, ElMessageBox } from 'element-plus';

@@ -1,6 +1,6 @@
 import { computed, type Component } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { Document, Key, Monitor } from '@element-plus/icons-vue';
+import { Document, Key, Monitor, Shop, Tickets, User } from '@element-plus/icons-vue';
 import { useAuthStore } from '@/stores/auth';
 import { useSystemInfo } from '@/composables/use-system-info';
 import { businessHour, formatDate } from '@/utils/format';
@@ -17,6 +17,16 @@ export interface Shortcut {
 
 // Only pages that exist today; new modules add theirs here.
 const SHORTCUTS: Shortcut[] = [
+  { key: 'stores', title: 'menu.stores', description: 'home.shortcut.stores', icon: Shop, to: '/system/stores', permission: 'system:store:view' },
+  { key: 'users', title: 'menu.users', description: 'home.shortcut.users', icon: User, to: '/system/users', permission: 'system:user:view' },
+  {
+    key: 'audit-logs',
+    title: 'menu.auditLogs',
+    description: 'home.shortcut.auditLogs',
+    icon: Tickets,
+    to: '/audit/logs',
+    permission: 'audit:log:view',
+  },
   {
     key: 'system-info',
     title: 'menu.systemInfo',
