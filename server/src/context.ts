@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { HuijiConfig } from './platform/config/schema.js';
+import { currentRequestContext } from './platform/http/request-context.js';
 import { loadOrCreateLoginKeys } from './platform/crypto/login-keys.js';
 import { createSequelize } from './platform/db/connect.js';
 import type { RouteSpec } from './platform/http/route.js';
@@ -93,7 +94,7 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
     auditSealer: new AuditSealer(sequelize, auditModels, auditKeys, logger),
     routes: [
       ...authRoutes(auth),
-      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys), { businessTimezone: config.businessTimezone }),
+      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys, currentRequestContext()?.locale), { businessTimezone: config.businessTimezone }),
       ...storeRoutes(stores),
       ...staffRoutes(staff),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),

@@ -114,6 +114,7 @@ async function main(): Promise<void> {
   ctx.auditSealer.start({
     sealSeconds: config.audit.sealIntervalSeconds,
     checkpointMinutes: config.audit.checkpointIntervalMinutes,
+    retentionDays: config.audit.retentionDays,
   });
   logger.info('Huiji is ready');
 }

@@ -135,7 +135,12 @@ describe(`audit CLI (${TEST_DIALECT})`, () => {
       expect(run.code, run.stderr).to.equal(4);
       expect(JSON.parse(run.stdout)).to.deep.include({
         ok: false,
-        firstBad: { id: ids[2], reason: `record ${ids[2]} was altered after it was written` },
+        firstBad: {
+          id: ids[2],
+          code: 'RECORD_ALTERED',
+          reason: `record ${ids[2]} was altered after it was written`,
+          message: `记录 ${ids[2]} 写入后被修改`,
+        },
       });
     });
 

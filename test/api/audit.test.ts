@@ -137,14 +137,19 @@ describe(`audit log (${TEST_DIALECT})`, () => {
       await asDba(fresh.ctx.sequelize, 'audit_logs', 'update', "UPDATE audit_logs SET summary = 'nothing happened' WHERE id = ?", [second]);
       const result = await freshVerify();
       expect(result.ok).to.equal(false);
-      expect(result.firstBad).to.deep.equal({ id: second, reason: `record ${second} was altered after it was written` });
+      expect(result.firstBad).to.deep.equal({
+        id: second,
+        code: 'RECORD_ALTERED',
+        reason: `record ${second} was altered after it was written`,
+        message: `记录 ${second} 写入后被修改`,
+      });
     });
 
     it('reports a deleted record by id', async () => {
       const [, , third] = await probeIds();
       await asDba(fresh.ctx.sequelize, 'audit_logs', 'delete', 'DELETE FROM audit_logs WHERE id = ?', [third]);
       const result = await freshVerify();
-      expect(result.firstBad).to.deep.equal({ id: third, reason: `record ${third} was deleted` });
+      expect(result.firstBad).to.include({ id: third, code: 'RECORD_DELETED', reason: `record ${third} was deleted`, message: `记录 ${third} 已被删除` });
     });
 
     it('reports a record and its link deleted together', async () => {

@@ -53,7 +53,8 @@ export interface AuditQuery {
 export interface AuditVerifyResult {
   ok: boolean;
   checked: number;
-  firstBad?: { id: number; reason: string };
+  /** code is stable; message is in the request's language; reason is English for logs */
+  firstBad?: { id: number; code: string; reason: string; message: string };
   pending: number;
   checkpoints: number;
   warnings: string[];

@@ -50,7 +50,7 @@ async function withAudit(work: (audit: Audit) => Promise<number>): Promise<numbe
 async function verify(options: { json?: boolean }): Promise<number> {
   // Reads only: no sealing first and no `audit.verify` record, unlike the HTTP route.
   return withAudit(async ({ sequelize, models, keys }) => {
-    const result = await verifyAuditTrail(sequelize, models, keys);
+    const result = await verifyAuditTrail(sequelize, models, keys, 'zh-CN');
     print(options.json ? JSON.stringify(result, null, 2) : summarize(result));
     return result.ok ? EXIT.ok : EXIT.broken;
   });
@@ -63,7 +63,7 @@ function summarize(result: VerifyResult): string {
         `Audit trail intact: ${result.checked} records and ${result.checkpoints} signed checkpoints checked, ${result.pending} awaiting sealing.`,
       ]
     : [
-        `审计日志被篡改：首个异常在记录 ${result.firstBad?.id}：${result.firstBad?.reason}`,
+        `审计日志被篡改：首个异常在记录 ${result.firstBad?.id}：${result.firstBad?.message}`,
         `Audit trail broken at record ${result.firstBad?.id}: ${result.firstBad?.reason}`,
       ];
   for (const warning of result.warnings) lines.push(`注意 / Warning: ${warning}`);

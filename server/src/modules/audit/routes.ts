@@ -126,7 +126,7 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
           result: result.ok ? 'success' : 'failure',
           summary: result.ok
             ? `完整性校验通过：${result.checked} 条记录`
-            : `完整性校验失败：记录 ${result.firstBad?.id}，${result.firstBad?.reason}`,
+            : `完整性校验失败：记录 ${result.firstBad?.id}（${result.firstBad?.code}）`,
         });
         return result;
       },

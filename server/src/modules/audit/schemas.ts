@@ -50,7 +50,7 @@ export const VerifyResponse = z
   .object({
     ok: z.boolean(),
     checked: z.number().int(),
-    firstBad: z.object({ id: z.number().int(), reason: z.string() }).optional(),
+    firstBad: z.object({ id: z.number().int(), code: z.string(), reason: z.string(), message: z.string() }).optional(),
     pending: z.number().int(),
     checkpoints: z.number().int(),
     warnings: z.array(z.string()),

@@ -89,8 +89,12 @@ export class AuditSealer {
     });
   }
 
-  /** Seals every `sealSeconds` and checkpoints when the last one is older than `checkpointMinutes`. */
-  start(options: { sealSeconds: number; checkpointMinutes: number }): void {
+  /**
+   * Seals every `sealSeconds`, checkpoints when the last one is older than
+   * `checkpointMinutes`, and once a day purges records past `retentionDays`.
+   */
+  start(options: { sealSeconds: number; checkpointMinutes: number; retentionDays: number }): void {
+    let lastPurge = 0;
     const tick = async () => {
       if (this.running) return;
       this.running = true;
@@ -101,6 +105,11 @@ export class AuditSealer {
           // A full scan before each checkpoint catches any straggler the quick passes missed.
           await this.sealPending({ fullScan: true });
           await this.checkpoint();
+        }
+        if (Date.now() - lastPurge >= 86_400_000) {
+          lastPurge = Date.now();
+          const purged = await this.purge(options.retentionDays);
+          if (purged > 0) this.logger?.info(`purged ${purged} audit records older than ${options.retentionDays} days`);
         }
       } catch (error) {
         this.logger?.error('audit sealing failed', { error });
