@@ -1,16 +1,9 @@
 import { localized } from '../../platform/http/validation.js';
 import { z } from '../../platform/http/zod.js';
 import { roleFieldPolicySchema } from './field-policy/index.js';
+import { IdParams, isoDate, nullableIsoDate } from '../../platform/http/common-schemas.js';
 
 const label = z.object({ zh: z.string(), en: z.string() });
-const isoDate = z.date().transform((d) => d.toISOString()).openapi({ type: 'string', format: 'date-time' });
-const nullableIsoDate = z
-  .date()
-  .nullable()
-  .transform((d) => d?.toISOString() ?? null)
-  .openapi({ type: ['string', 'null'], format: 'date-time' });
-
-export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const PermissionGroups = z
   .object({
@@ -163,3 +156,5 @@ export const ApiKeyList = z.object({ items: z.array(ApiKey) }).openapi('ApiKeyLi
 export const CreatedApiKey = z
   .object({ apiKey: ApiKey, secret: z.string().openapi({ description: 'Shown once: send as `Authorization: Bearer <secret>`' }) })
   .openapi('CreatedApiKey');
+
+export { IdParams };

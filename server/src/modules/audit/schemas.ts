@@ -1,9 +1,10 @@
 import { z } from '../../platform/http/zod.js';
+import { IdParams, isoDate } from '../../platform/http/common-schemas.js';
 
 export const AuditLogItem = z
   .object({
     id: z.number().int(),
-    occurredAt: z.date().transform((d) => d.toISOString()).openapi({ type: 'string', format: 'date-time' }),
+    occurredAt: isoDate,
     actorType: z.enum(['user', 'api_key', 'system', 'anonymous']),
     actorId: z.number().int().nullable(),
     actorName: z.string().nullable(),
@@ -44,8 +45,6 @@ export const AuditLogPage = z
   .object({ items: z.array(AuditLogItem), nextBefore: z.number().int().nullable() })
   .openapi('AuditLogPage');
 
-export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
-
 export const VerifyResponse = z
   .object({
     ok: z.boolean(),
@@ -56,3 +55,5 @@ export const VerifyResponse = z
     warnings: z.array(z.string()),
   })
   .openapi('AuditVerifyResult');
+
+export { IdParams };

@@ -1,5 +1,6 @@
 import { localized } from '../../platform/http/validation.js';
 import { z } from '../../platform/http/zod.js';
+import { IdParams, isoDate } from '../../platform/http/common-schemas.js';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
@@ -39,10 +40,11 @@ export const Store = z
     address: z.string().nullable(),
     phone: z.string().nullable(),
     status: z.enum(['open', 'closed']),
-    createdAt: z.date().transform((d) => d.toISOString()).openapi({ type: 'string', format: 'date-time' }),
-    updatedAt: z.date().transform((d) => d.toISOString()).openapi({ type: 'string', format: 'date-time' }),
+    createdAt: isoDate,
+    updatedAt: isoDate,
   })
   .openapi('Store');
 
 export const StoreList = z.object({ items: z.array(Store) }).openapi('StoreList');
-export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export { IdParams };

@@ -1,0 +1,16 @@
+import { z } from './zod.js';
+
+/** `/:id` of every resource: a positive integer. */
+export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+/** A stored UTC time, sent as ISO 8601. */
+export const isoDate = z
+  .date()
+  .transform((d) => d.toISOString())
+  .openapi({ type: 'string', format: 'date-time' });
+
+export const nullableIsoDate = z
+  .date()
+  .nullable()
+  .transform((d) => d?.toISOString() ?? null)
+  .openapi({ type: ['string', 'null'], format: 'date-time' });
