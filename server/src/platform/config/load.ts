@@ -28,6 +28,7 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_BOOTSTRAP_ADMIN_PASSWORD: 'auth.bootstrapAdminPassword',
   HUIJI_AUDIT_HMAC_KEY: 'audit.hmacKey',
   HUIJI_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
+  HUIJI_AUDIT_SEAL_INTERVAL_SECONDS: 'audit.sealIntervalSeconds',
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);
