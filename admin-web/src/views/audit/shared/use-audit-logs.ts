@@ -1,6 +1,5 @@
 import { computed, onMounted, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
-import type { FormInstance } from 'element-plus';
 import { exportAuditLogs, listAuditLogs, verifyAuditLogs, type AuditLog, type AuditQuery, type AuditResult, type AuditVerifyResult } from '@/api/audit';
 import { saveFile } from '@/api/http';
 import { useStoreLookup } from '@/composables/use-lookups';
@@ -30,7 +29,6 @@ export interface AuditLogsOptions {
 export function useAuditLogs(options: AuditLogsOptions = {}) {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
-  const filterRef = ref<FormInstance>();
   const filterRules = computed(() => auditFilterRules(t));
 
   const items = ref<AuditLog[]>([]);
@@ -131,17 +129,11 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     void storeLookup.loadStores();
   });
 
-  async function search(): Promise<void> {
-    const valid = await filterRef.value?.validate().catch(() => false);
-    if (valid === false) return;
+  /** Called once the filter form has validated (ListPage does that). */
+  function search(): void {
     // A new search starts from the newest record again.
     filters.at = '';
     query.search();
-  }
-
-  function reset(): void {
-    filterRef.value?.clearValidate();
-    query.reset();
   }
 
   function openDetail(record: AuditLog): void {
@@ -196,7 +188,6 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
   return {
     ...query,
     ...storeLookup,
-    filterRef,
     filterRules,
     range,
     rangeShortcuts,
@@ -210,7 +201,6 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     load,
     loadMore,
     search,
-    reset,
     detailVisible,
     detail,
     openDetail,
