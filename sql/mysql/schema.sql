@@ -90,6 +90,59 @@ CREATE TABLE `auth_throttles` (
   PRIMARY KEY (`throttle_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `jobs` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `name` varchar(191) NOT NULL,
+  `type` varchar(16) NOT NULL DEFAULT 'normal',
+  `priority` int NOT NULL DEFAULT 0,
+  `next_run_at` datetime(3) DEFAULT NULL,
+  `locked_at` datetime(3) DEFAULT NULL,
+  `last_run_at` datetime(3) DEFAULT NULL,
+  `last_finished_at` datetime(3) DEFAULT NULL,
+  `failed_at` datetime(3) DEFAULT NULL,
+  `fail_count` int DEFAULT NULL,
+  `fail_reason` text DEFAULT NULL,
+  `repeat_interval` varchar(255) DEFAULT NULL,
+  `repeat_timezone` varchar(64) DEFAULT NULL,
+  `repeat_at` varchar(255) DEFAULT NULL,
+  `start_date` datetime(3) DEFAULT NULL,
+  `end_date` datetime(3) DEFAULT NULL,
+  `skip_days` varchar(32) DEFAULT NULL,
+  `data` longtext DEFAULT NULL,
+  `disabled` tinyint NOT NULL DEFAULT 0,
+  `progress` double DEFAULT NULL,
+  `fork` tinyint NOT NULL DEFAULT 0,
+  `unique_key` char(64) DEFAULT NULL,
+  `debounce_started_at` datetime(3) DEFAULT NULL,
+  `last_modified_by` varchar(191) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `unique_key` (`unique_key`),
+  KEY `jobs_name_next_run_at_priority` (`name`,`next_run_at`,`priority`),
+  KEY `jobs_name_locked_at` (`name`,`locked_at`),
+  KEY `jobs_next_run_at` (`next_run_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `job_logs` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `occurred_at` datetime(3) NOT NULL,
+  `level` varchar(8) NOT NULL,
+  `event` varchar(32) NOT NULL,
+  `job_id` varchar(64) DEFAULT NULL,
+  `job_name` varchar(191) NOT NULL,
+  `message` text NOT NULL,
+  `duration` int DEFAULT NULL,
+  `error` text DEFAULT NULL,
+  `fail_count` int DEFAULT NULL,
+  `retry_delay` bigint DEFAULT NULL,
+  `retry_attempt` int DEFAULT NULL,
+  `agenda_name` varchar(191) DEFAULT NULL,
+  `meta` text DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `job_logs_occurred_at` (`occurred_at`),
+  KEY `job_logs_job_id_occurred_at` (`job_id`,`occurred_at`),
+  KEY `job_logs_job_name_occurred_at` (`job_name`,`occurred_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `login_nonces` (
   `nonce` varchar(64) NOT NULL,
   `expires_at` datetime(3) NOT NULL,
