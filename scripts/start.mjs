@@ -1,4 +1,5 @@
 // `npm start`: build what is out of date, then run the server in this same process.
+// `npm run worker` (this script with `worker`): the same, for a process that only runs jobs.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, buildIfStale } from './build-if-stale.mjs';
@@ -16,4 +17,5 @@ try {
   process.exit(1);
 }
 
-await import(pathToFileURL(path.join(ROOT, 'dist', 'server', 'main.js')).href);
+const entry = process.argv[2] === 'worker' ? 'worker.js' : 'main.js';
+await import(pathToFileURL(path.join(ROOT, 'dist', 'server', entry)).href);

@@ -1,4 +1,14 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Sequelize } from 'sequelize';
+import { JOBS } from './jobs.js';
+import { createJobsBackend } from './platform/jobs/backend.js';
+import { GatedBackend } from './platform/jobs/gated-backend.js';
+import { JobRunner } from './platform/jobs/job-runner.js';
+import { JobsService } from './modules/jobs/jobs-service.js';
+import { defineJobModels, type JobModels } from './modules/jobs/models.js';
+import { jobRoutes, taskRoutes } from './modules/jobs/routes.js';
+import { TaskService } from './modules/jobs/task-service.js';
 import type { HuijiConfig } from './platform/config/schema.js';
 import { currentRequestContext } from './platform/http/request-context.js';
 import { loadOrCreateLoginKeys } from './platform/crypto/login-keys.js';
@@ -35,7 +45,7 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   readiness: Readiness;
-  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels };
+  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels; jobs: JobModels };
   services: {
     auth: AuthService;
     access: AccessService;
@@ -44,7 +54,12 @@ export interface AppContext {
     roles: RoleService;
     staff: StaffService;
     apiKeys: ApiKeyService;
+    tasks: TaskService;
+    jobs: JobsService<AppContext>;
   };
+  /** Background jobs: defined here, started by main.ts (or the worker) once the database is ready. */
+  jobRunner: JobRunner<AppContext>;
+  jobBackend: GatedBackend;
   fieldRegistry: FieldRegistry;
   auditKeys: AuditKeys;
   auditSealer: AuditSealer;
@@ -52,7 +67,7 @@ export interface AppContext {
   startedAt: Date;
 }
 
-export function createContext(config: HuijiConfig, logger: Logger): AppContext {
+export async function createContext(config: HuijiConfig, logger: Logger): Promise<AppContext> {
   const sequelize = createSequelize({
     url: config.databaseUrl,
     poolMax: config.database.poolMax,
@@ -82,24 +97,53 @@ export function createContext(config: HuijiConfig, logger: Logger): AppContext {
   const staff = new StaffService(sequelize, { auth: authModels, access: accessModels, stores: storeModels }, auth, audit);
   const apiKeys = new ApiKeyService(sequelize, { access: accessModels, auth: authModels }, access, audit);
   const startedAt = new Date();
-  return {
+
+  const jobModels = defineJobModels(sequelize);
+  const outputRoot = path.join(config.dataDir, 'job-output');
+  const jobBackend = new GatedBackend(await createJobsBackend({ sequelize, mongodbUrl: config.jobs.mongodbUrl }), logger);
+  const jobRunner: JobRunner<AppContext> = new JobRunner<AppContext>({
+    backend: jobBackend,
+    specs: JOBS,
+    deps: () => ctx,
+    logger,
+    timezone: config.businessTimezone,
+    nodeName: `${os.hostname()}:${process.pid}`,
+    processEveryMs: config.jobs.processEverySeconds * 1000,
+    outputRoot,
+  });
+  const tasks = new TaskService(sequelize, jobModels, (name, input, taskId) => jobRunner.enqueue(name, input, taskId), {
+    outputRoot,
+    retentionDays: config.jobs.outputRetentionDays,
+  });
+  jobRunner.tasks = tasks;
+  const jobs = new JobsService(sequelize, jobRunner, audit, config.businessTimezone);
+
+  const ctx: AppContext = {
     config,
     logger,
     sequelize,
     readiness: new Readiness(),
-    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels },
-    services: { auth, access, audit, stores, roles, staff, apiKeys },
+    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels },
+    services: { auth, access, audit, stores, roles, staff, apiKeys, tasks, jobs },
+    jobRunner,
+    jobBackend,
     fieldRegistry,
     auditKeys,
-    auditSealer: new AuditSealer(sequelize, auditModels, auditKeys, logger),
+    auditSealer: new AuditSealer(sequelize, auditModels, auditKeys),
     routes: [
       ...authRoutes(auth),
-      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys, currentRequestContext()?.locale), { businessTimezone: config.businessTimezone }),
+      ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys, currentRequestContext()?.locale), {
+        businessTimezone: config.businessTimezone,
+        tasks,
+      }),
       ...storeRoutes(stores),
       ...staffRoutes(staff),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
+      ...jobRoutes(jobs as JobsService<unknown>, () => jobRunner.isProcessing),
+      ...taskRoutes(tasks, audit),
     ],
     startedAt,
   };
+  return ctx;
 }

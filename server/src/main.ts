@@ -1,18 +1,12 @@
 import http, { type Server } from 'node:http';
 import { createApp } from './app.js';
 import { createContext } from './context.js';
+import { drainAndExit, startJobs } from './jobs.js';
 import { ensureBootstrapAdmin } from './modules/auth/bootstrap.js';
-import { ConfigError, loadConfig } from './platform/config/load.js';
 import type { HuijiConfig } from './platform/config/schema.js';
 import { migrationStatus, runMigrations } from './platform/db/migrate.js';
 import { waitForDatabase } from './platform/db/wait-for-database.js';
-import { createLogger } from './platform/logger/index.js';
-
-/** Fatal start-up problems are one line for the operator, never a stack trace. */
-function fail(message: string, exitCode: number): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(exitCode);
-}
+import { configAndLogger, fail } from './process-setup.js';
 
 function listen(server: Server, config: HuijiConfig): Promise<void> {
   return new Promise((resolve) => {
@@ -42,21 +36,8 @@ function printBootstrapPassword(password: string, file: string): void {
 }
 
 async function main(): Promise<void> {
-  let config: HuijiConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message, 2);
-    throw error;
-  }
-
-  const logger = createLogger({
-    level: config.logLevel,
-    logDir: config.logDir,
-    retentionDays: config.logRetentionDays,
-    env: config.env,
-  });
-  const ctx = createContext(config, logger);
+  const { config, logger } = configAndLogger();
+  const ctx = await createContext(config, logger);
   const httpServer = http.createServer(createApp(ctx));
   await listen(httpServer, config);
   logger.info(`Huiji listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
@@ -65,12 +46,9 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     logger.info(`received ${signal}, shutting down`);
     shutdown.abort();
-    ctx.auditSealer.stop();
-    httpServer.close(() => {
-      void ctx.sequelize.close().finally(() => process.exit(0));
-    });
+    const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    drainAndExit(ctx, httpClosed);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
@@ -111,11 +89,11 @@ async function main(): Promise<void> {
     logger.info('first administrator created with the password from HUIJI_BOOTSTRAP_ADMIN_PASSWORD');
   }
   ctx.readiness.markStarted();
-  ctx.auditSealer.start({
-    sealSeconds: config.audit.sealIntervalSeconds,
-    checkpointMinutes: config.audit.checkpointIntervalMinutes,
-    retentionDays: config.audit.retentionDays,
-  });
+  const runJobsHere = config.jobs.runIn === 'server';
+  // Not awaited: a job store that is down (MongoDB) retries on its own and must not hold the console back.
+  void startJobs(ctx, { process: runJobsHere })
+    .then(() => logger.info(runJobsHere ? 'background jobs run in this process' : 'background jobs are queued for the worker processes'))
+    .catch((error: unknown) => logger.error('background jobs failed to start', { error }));
   logger.info('Huiji is ready');
 }
 

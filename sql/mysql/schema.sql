@@ -143,6 +143,29 @@ CREATE TABLE `job_logs` (
   KEY `job_logs_job_name_occurred_at` (`job_name`,`occurred_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `job_tasks` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `job_name` varchar(191) NOT NULL,
+  `job_id` varchar(64) DEFAULT NULL,
+  `owner_user_id` bigint unsigned NOT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'queued',
+  `progress` int NOT NULL DEFAULT 0,
+  `message` varchar(255) DEFAULT NULL,
+  `summary` text DEFAULT NULL,
+  `error` text DEFAULT NULL,
+  `output_file` varchar(512) DEFAULT NULL,
+  `output_name` varchar(255) DEFAULT NULL,
+  `output_type` varchar(128) DEFAULT NULL,
+  `output_size` bigint DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `started_at` datetime(3) DEFAULT NULL,
+  `finished_at` datetime(3) DEFAULT NULL,
+  `expires_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `job_tasks_owner_user_id_id` (`owner_user_id`,`id`),
+  KEY `job_tasks_expires_at` (`expires_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `login_nonces` (
   `nonce` varchar(64) NOT NULL,
   `expires_at` datetime(3) NOT NULL,

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migration 20261123120000). */
+/** The built-in roles' permissions as installed (migrations 20261123120000 and 20261124090000). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -17,7 +17,16 @@ const EXPECTED: Record<string, string[] | '*'> = {
   ],
   cashier1: ['system:store:view'],
   auditor1: ['audit:log:view', 'audit:log:export', 'audit:log:verify', 'system:store:view', 'system:user:view', 'system:role:view'],
-  itops1: ['system:info:view', 'system:store:view', 'system:apikey:view', 'system:apikey:create', 'system:apikey:revoke'],
+  itops1: [
+    'system:info:view',
+    'system:store:view',
+    'system:apikey:view',
+    'system:apikey:create',
+    'system:apikey:revoke',
+    'system:job:view',
+    'system:job:run',
+    'system:job:update',
+  ],
 };
 
 describe(`every route x every built-in role (${TEST_DIALECT})`, () => {

@@ -15,7 +15,7 @@ describe(`http basics (${TEST_DIALECT})`, () => {
     expect(health.body.status).to.equal('ok');
     const ready = await test.http().get('/readyz');
     expect(ready.status).to.equal(200);
-    expect(ready.body).to.deep.equal({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    expect(ready.body).to.deep.equal({ status: 'ready', checks: { database: 'ok', migrations: 'ok', jobs: 'ok' } });
   });
 
   it('gives every response an X-Request-Id, keeping a sane one the caller sent', async () => {

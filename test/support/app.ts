@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../server/src/app.js';
 import { createContext, type AppContext } from '../../server/src/context.js';
+import { startJobs } from '../../server/src/jobs.js';
 import { ensureBootstrapAdmin } from '../../server/src/modules/auth/bootstrap.js';
 import { loadConfig } from '../../server/src/platform/config/load.js';
 import { runMigrations } from '../../server/src/platform/db/migrate.js';
@@ -23,11 +24,13 @@ export interface TestApp {
 }
 
 /**
- * The real app on a database of its own, with the first admin created. Requests may
- * set X-Forwarded-For to act from different addresses (trust proxy is on here).
+ * The real app on a database of its own, with the first admin created. Requests may set
+ * X-Forwarded-For to act from different addresses (trust proxy is on here). `jobs`:
+ * 'schedule' (default) writes the recurring schedules, 'run' also runs jobs, 'off' leaves
+ * the job store alone.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; dialect?: TestDialect } = {},
+  options: { env?: Record<string, string>; dialect?: TestDialect; jobs?: 'run' | 'schedule' | 'off' } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(options.dialect);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-data-'));
@@ -44,7 +47,7 @@ export async function startTestApp(
     },
   });
   const logger = createLogger({ level: config.logLevel, logDir: config.logDir, retentionDays: 1, env: 'test' });
-  const ctx = createContext(config, logger);
+  const ctx = await createContext(config, logger);
   await runMigrations(ctx.sequelize);
   ctx.readiness.database = { ok: true };
   ctx.readiness.migrations = { ok: true };
@@ -56,6 +59,10 @@ export async function startTestApp(
     password: ADMIN_PASSWORD,
   });
   ctx.readiness.markStarted();
+  // Jobs are scheduled in every test app, but run only where a suite asks: a background
+  // seal would race the audit suites' own.
+  const jobs = options.jobs ?? 'schedule';
+  if (jobs !== 'off') await startJobs(ctx, { process: jobs === 'run' });
   const app = createApp(ctx);
   return {
     ctx,
@@ -64,6 +71,7 @@ export async function startTestApp(
     dataDir,
     http: () => supertest.agent(app),
     close: async () => {
+      await ctx.jobRunner.stop(5_000);
       await ctx.sequelize.close();
       logger.close();
       await db.drop();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../server/src/platform/paths.js';
 
 export const SERVER_ENTRY = path.join(PROJECT_ROOT, 'dist', 'server', 'main.js');
+export const WORKER_ENTRY = path.join(PROJECT_ROOT, 'dist', 'server', 'worker.js');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,11 +31,14 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** The built server as a real process, the way `npm start` runs it, on a port of its own. */
-export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string): Promise<ServerProcess> {
+/**
+ * The built server as a real process, the way `npm start` runs it, on a port of its own;
+ * with `entry` WORKER_ENTRY, a job worker the way `npm run worker` runs it.
+ */
+export async function startServerProcess(env: Record<string, string> = {}, dataDir?: string, entry = SERVER_ENTRY): Promise<ServerProcess> {
   const port = env.HUIJI_PORT ? Number(env.HUIJI_PORT) : await freePort();
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-proc-'));
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [entry], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',

@@ -1,4 +1,5 @@
-import { download, http, type DownloadedFile } from './http';
+import { http } from './http';
+import type { Task } from './jobs';
 
 export type AuditActorType = 'user' | 'api_key' | 'system' | 'anonymous';
 export type AuditResult = 'success' | 'failure' | 'denied';
@@ -67,6 +68,5 @@ export const listAuditLogs = (query: AuditQuery) =>
 /** 校验日志完整性（逐条记录、哈希链与签名检查点） */
 export const verifyAuditLogs = () => http.post<AuditVerifyResult>('/api/v1/audit-logs/verify');
 
-/** 导出操作日志（xlsx，条件同列表） */
-export const exportAuditLogs = (query: Omit<AuditQuery, 'before' | 'limit'>): Promise<DownloadedFile> =>
-  download('/api/v1/audit-logs/export', { query: { ...query } });
+/** 后台导出操作日志（xlsx，条件同列表）：返回任务，完成后在「我的任务」下载 */
+export const startAuditExport = (filter: Omit<AuditQuery, 'before' | 'limit'>) => http.post<Task>('/api/v1/audit-logs/exports', filter);

@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Avatar, Document, HomeFilled, Key, Lock, Monitor, Setting, Shop, Stamp, Tickets, User } from '@element-plus/icons-vue';
+import { Avatar, Document, HomeFilled, Key, Lock, Monitor, Setting, Shop, Stamp, Tickets, Timer, User } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -29,6 +29,7 @@ export const MENU: MenuEntry[] = [
       { key: 'system-users', title: 'menu.users', icon: User, path: '/system/users', permission: 'system:user:view' },
       { key: 'system-roles', title: 'menu.roles', icon: Lock, path: '/system/roles', permission: 'system:role:view' },
       { key: 'system-api-keys', title: 'menu.apiKeys', icon: Key, path: '/system/api-keys', permission: 'system:apikey:view' },
+      { key: 'system-jobs', title: 'menu.jobs', icon: Timer, path: '/system/jobs', permission: 'system:job:view' },
       { key: 'system-info', title: 'menu.systemInfo', icon: Monitor, path: '/system/info', permission: 'system:info:view' },
       { key: 'api-docs', title: 'menu.apiDocs', icon: Document, href: '/api/docs', permission: 'system:info:view' },
     ],

@@ -66,6 +66,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.apiKeys', permission: 'system:apikey:view' },
       },
       {
+        path: 'system/jobs',
+        name: 'system-jobs',
+        component: () => import('@/views/system/jobs/index.vue'),
+        meta: { title: 'menu.jobs', permission: 'system:job:view' },
+      },
+      {
         path: 'audit/logs',
         name: 'audit-logs',
         component: () => import('@/views/audit/logs/index.vue'),

@@ -8,11 +8,14 @@ export interface DangerConfirm {
   confirmText: string;
   /** the data-test of the confirm button, for browser tests */
   testId?: string;
+  /** 'primary' for an action that is easily undone (run now, enable): a blue button */
+  tone?: 'danger' | 'primary';
 }
 
 /**
  * Asks before an action that cannot be undone. Resolves true on confirm, false on cancel or close;
- * the confirm button is red and focus starts on cancel, so a stray Enter does nothing.
+ * the confirm button is red (blue with tone 'primary') and focus starts on cancel, so a stray
+ * Enter does nothing.
  */
 export async function confirmDanger(options: DangerConfirm): Promise<boolean> {
   try {
@@ -20,7 +23,7 @@ export async function confirmDanger(options: DangerConfirm): Promise<boolean> {
       type: 'warning',
       confirmButtonText: options.confirmText,
       cancelButtonText: i18n.global.t('common.cancel'),
-      confirmButtonClass: `el-button--danger${options.testId ? ` confirm-${options.testId}` : ''}`,
+      confirmButtonClass: `el-button--${options.tone ?? 'danger'}${options.testId ? ` confirm-${options.testId}` : ''}`,
       autofocus: false,
       closeOnClickModal: false,
       distinguishCancelAndClose: false,

@@ -27,6 +27,12 @@ export function formatDateTime(iso: string | number | Date | null | undefined): 
   return value.isValid() ? value.tz(BUSINESS_TIMEZONE).format('YYYY-MM-DD HH:mm') : '';
 }
 
+/** An ISO instant's wall-clock time 'HH:mm' in the business timezone, for a second time on the same day. */
+export function formatClock(iso: string | number | Date): string {
+  const value = dayjs(iso);
+  return value.isValid() ? value.tz(BUSINESS_TIMEZONE).format('HH:mm') : '';
+}
+
 /** Today's (or the given instant's) date as 'YYYY-MM-DD' in the business timezone. */
 export function formatDate(at: string | number | Date = Date.now()): string {
   return dayjs(at).tz(BUSINESS_TIMEZONE).format('YYYY-MM-DD');
@@ -57,4 +63,18 @@ export function businessInstant(wallClock: string): string {
 /** A business-timezone date `days` days from today, as 'YYYY-MM-DD' (negative for the past). */
 export function businessDateOffset(days: number, from: number = Date.now()): string {
   return dayjs(from).tz(BUSINESS_TIMEZONE).add(days, 'day').format('YYYY-MM-DD');
+}
+
+/** A file size for people: 980 B, 12.3 KB, 4.5 MB. */
+export function formatFileSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }

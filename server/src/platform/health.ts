@@ -10,6 +10,11 @@ export type Check = { ok: true } | { ok: false; reason: string };
 export class Readiness {
   database: Check = { ok: false, reason: 'not connected yet' };
   migrations: Check = { ok: false, reason: 'not checked yet' };
+  /**
+   * The job store. Reported, but it does not make the server unready: members and checkout
+   * work while a separate MongoDB for jobs is down.
+   */
+  jobs: () => Check = () => ({ ok: false, reason: 'not started yet' });
   private started = false;
 
   markStarted(): void {
@@ -39,6 +44,7 @@ export class Readiness {
       checks: {
         database: this.database.ok ? 'ok' : this.database.reason,
         migrations: this.migrations.ok ? 'ok' : this.migrations.reason,
+        jobs: ((check) => (check.ok ? 'ok' : check.reason))(this.jobs()),
       },
     };
   }

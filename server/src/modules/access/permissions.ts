@@ -18,6 +18,7 @@ const ACTION_LABELS: Record<string, Label> = {
   reset_password: { zh: '重置密码', en: 'Reset password' },
   revoke_session: { zh: '强制下线', en: 'End sessions' },
   revoke: { zh: '吊销', en: 'Revoke' },
+  run: { zh: '立即运行', en: 'Run now' },
 };
 
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
@@ -29,6 +30,7 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   },
   'system:role': { label: { zh: '角色与权限', en: 'Roles and permissions' }, actions: ['view', 'create', 'update', 'delete'] },
   'system:apikey': { label: { zh: 'API 密钥', en: 'API keys' }, actions: ['view', 'create', 'revoke'] },
+  'system:job': { label: { zh: '后台任务', en: 'Background jobs' }, actions: ['view', 'run', 'update'] },
   'audit:log': { label: { zh: '操作日志与登录日志', en: 'Operation and login logs' }, actions: ['view', 'export', 'verify'] },
 };
 

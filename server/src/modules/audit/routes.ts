@@ -8,12 +8,17 @@ import type { AuditLogRecord } from './models.js';
 import { AuditExportQuery, AuditLogItem, AuditLogPage, AuditLogQuery, IdParams, VerifyResponse } from './schemas.js';
 import type { AuditFilter, AuditService } from './service.js';
 import type { VerifyResult } from './verify.js';
+import type { AuditExportInput } from './jobs/export.job.js';
+import type { TaskService } from '../jobs/task-service.js';
+import { Task } from '../jobs/schemas.js';
 
 export interface AuditRouteOptions {
   /** `businessTimezone` from the config: export times and file names are in it. */
   businessTimezone?: string;
   /** The most rows one export holds; the newest are kept. */
   maxExportRows?: number;
+  /** Queues background exports; without it only the direct download exists. */
+  tasks?: TaskService;
 }
 
 export const MAX_EXPORT_ROWS = 50_000;
@@ -93,6 +98,33 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
           'X-Total-Count': String(exported.matched),
         });
         await writeAuditWorkbook(res, exported.records, { locale: currentRequestContext()?.locale ?? DEFAULT_LOCALE, timeZone });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/audit-logs/exports',
+      summary: `Export the filtered log in the background (at most ${maxExportRows} rows, newest first): answers with the task; follow it at /api/v1/tasks/{id} and download the .xlsx from /api/v1/tasks/{id}/output. The export is audited when it is queued.`,
+      tags: ['audit'],
+      access: access.permission('audit:log:export'),
+      body: AuditExportQuery,
+      response: Task,
+      status: 202,
+      handler: async ({ body, principal }) => {
+        if (!options.tasks) throw new Error('background exports need the task service');
+        const tasks = options.tasks;
+        const filter = filterOf(body, principal!);
+        const locale = currentRequestContext()?.locale ?? DEFAULT_LOCALE;
+        const plan = await audit.planExport(filter, maxExportRows);
+        const input: AuditExportInput = {
+          filter: { ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString() },
+          through: plan.through,
+          rows: plan.rows,
+          locale,
+        };
+        const task = await tasks.submit(principal!, 'audit.export', input, async (queued) => {
+          await audit.recordExport(filter, plan, { taskId: Number(queued.id) });
+        });
+        return tasks.view(task, locale);
       },
     }),
     defineRoute({

@@ -1,6 +1,5 @@
 import { Op, QueryTypes, UniqueConstraintError, type Sequelize } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
-import type { Logger } from '../../platform/logger/index.js';
 import type { AuditKeys } from './keys.js';
 import { GENESIS_HASH, chainHash, checkpointPayload } from './integrity.js';
 import type { AuditModels } from './models.js';
@@ -16,14 +15,10 @@ const STRAGGLER_WINDOW_MS = 15 * 60_000;
  * the next one continues from the winner's tail.
  */
 export class AuditSealer {
-  private timers: NodeJS.Timeout[] = [];
-  private running = false;
-
   constructor(
     private readonly sequelize: Sequelize,
     private readonly models: AuditModels,
     private readonly keys: AuditKeys,
-    private readonly logger?: Logger,
   ) {}
 
   /** Seals every committed, unsealed record; returns how many. */
@@ -87,43 +82,6 @@ export class AuditSealer {
       const signature = this.keys.signer.sign(Buffer.from(checkpointPayload(fields)), 'base64') as string;
       await this.models.AuditCheckpoint.create({ ...fields, keyId: this.keys.signingKeyId, signature }, { transaction });
     });
-  }
-
-  /**
-   * Seals every `sealSeconds`, checkpoints when the last one is older than
-   * `checkpointMinutes`, and once a day purges records past `retentionDays`.
-   */
-  start(options: { sealSeconds: number; checkpointMinutes: number; retentionDays: number }): void {
-    let lastPurge = 0;
-    const tick = async () => {
-      if (this.running) return;
-      this.running = true;
-      try {
-        await this.sealPending();
-        const last = await this.models.AuditCheckpoint.findOne({ order: [['id', 'DESC']] });
-        if (!last || Date.now() - last.createdAt.getTime() >= options.checkpointMinutes * 60_000) {
-          // A full scan before each checkpoint catches any straggler the quick passes missed.
-          await this.sealPending({ fullScan: true });
-          await this.checkpoint();
-        }
-        if (Date.now() - lastPurge >= 86_400_000) {
-          lastPurge = Date.now();
-          const purged = await this.purge(options.retentionDays);
-          if (purged > 0) this.logger?.info(`purged ${purged} audit records older than ${options.retentionDays} days`);
-        }
-      } catch (error) {
-        this.logger?.error('audit sealing failed', { error });
-      } finally {
-        this.running = false;
-      }
-    };
-    this.timers.push(setInterval(() => void tick(), options.sealSeconds * 1000));
-    void tick();
-  }
-
-  stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers = [];
   }
 
   /**

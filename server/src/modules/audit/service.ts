@@ -96,29 +96,45 @@ export class AuditService {
   }
 
   /**
-   * Starts an export of `filter`, newest first and at most `maxRows`, and records it as
-   * `audit.export` at once (outside any transaction), before the caller writes a byte: a
-   * download that fails halfway still leaves its record. The records stream in pages.
+   * Fixes what an export of `filter` holds before its first byte: records up to the newest
+   * id now, newest first, at most `maxRows`.
    */
-  async startExport(filter: AuditFilter, maxRows: number): Promise<AuditExport> {
+  async planExport(filter: AuditFilter, maxRows: number): Promise<Omit<AuditExport, 'records'>> {
     const { AuditLog } = this.models;
     const through = Number((await AuditLog.max<number | null, AuditLogRecord>('id')) ?? 0);
     const matched = await AuditLog.count({ where: whereOf({ ...filter, before: through + 1 }) });
-    const rows = Math.min(matched, maxRows);
+    return { through, matched, rows: Math.min(matched, maxRows) };
+  }
+
+  /** The `audit.export` record of an export: what it holds and how it was filtered. */
+  recordExport(filter: AuditFilter, plan: Omit<AuditExport, 'records'>, extra: { taskId?: number } = {}, options: { transaction?: Transaction | null } = {}) {
+    const { matched, rows } = plan;
     const shown = describeFilter(filter);
-    await this.record(
+    const where = extra.taskId ? `（后台任务 ${extra.taskId}）` : '';
+    return this.record(
       {
         action: 'audit.export',
         summary:
-          `导出操作日志 ${rows} 条，筛选：${shown || '无'}` + (rows < matched ? `（共匹配 ${matched} 条，超出上限，只导出最新 ${rows} 条）` : ''),
-        diff: { filter: shown, matched, rows },
+          `导出操作日志 ${rows} 条${where}，筛选：${shown || '无'}` + (rows < matched ? `（共匹配 ${matched} 条，超出上限，只导出最新 ${rows} 条）` : ''),
+        diff: { filter: shown, matched, rows, ...extra },
       },
-      { transaction: null },
+      options,
     );
-    return { through, matched, rows, records: this.pages(filter, through, rows) };
   }
 
-  private async *pages(filter: AuditFilter, through: number, rows: number): AsyncGenerator<AuditLogRecord> {
+  /**
+   * Starts an export of `filter` and records it as `audit.export` at once (outside any
+   * transaction), before the caller writes a byte: a download that fails halfway still
+   * leaves its record. The records stream in pages.
+   */
+  async startExport(filter: AuditFilter, maxRows: number): Promise<AuditExport> {
+    const plan = await this.planExport(filter, maxRows);
+    await this.recordExport(filter, plan, {}, { transaction: null });
+    return { ...plan, records: this.exportRecords(filter, plan.through, plan.rows) };
+  }
+
+  /** The records of a planned export, newest first, in pages. */
+  async *exportRecords(filter: AuditFilter, through: number, rows: number): AsyncGenerator<AuditLogRecord> {
     let before = through + 1;
     let left = rows;
     while (left > 0) {

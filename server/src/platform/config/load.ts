@@ -29,6 +29,11 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_AUDIT_HMAC_KEY: 'audit.hmacKey',
   HUIJI_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
   HUIJI_AUDIT_SEAL_INTERVAL_SECONDS: 'audit.sealIntervalSeconds',
+  HUIJI_JOBS_RUN_IN: 'jobs.runIn',
+  HUIJI_JOBS_PROCESS_EVERY_SECONDS: 'jobs.processEverySeconds',
+  HUIJI_JOBS_DRAIN_SECONDS: 'jobs.drainSeconds',
+  HUIJI_JOBS_MONGODB_URL: 'jobs.mongodbUrl',
+  HUIJI_JOBS_OUTPUT_RETENTION_DAYS: 'jobs.outputRetentionDays',
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);

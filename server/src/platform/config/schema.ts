@@ -86,6 +86,22 @@ export const configSchema = z.strictObject({
       checkpointIntervalMinutes: positiveInt('expected a positive integer of minutes, at most 60').max(60, 'expected at most 60').default(60),
     })
     .prefault({}),
+  jobs: z
+    .strictObject({
+      /** `worker`: this server only queues jobs; `npm run worker` processes run them. */
+      runIn: z.enum(['server', 'worker']).default('server'),
+      processEverySeconds: positiveInt('expected a positive integer of seconds, e.g. 1').default(1),
+      /** How long a stopping process waits for running jobs before handing them back to the queue. */
+      drainSeconds: positiveInt('expected a positive integer of seconds, e.g. 30').default(30),
+      /** Keep jobs in this MongoDB instead of Huiji's own database. */
+      mongodbUrl: z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\/.+/, 'expected a MongoDB connection string, e.g. mongodb://127.0.0.1:27017/huiji')
+        .optional(),
+      /** Export and import result files are deleted after this many days. */
+      outputRetentionDays: positiveInt('expected a positive integer of days, e.g. 7').default(7),
+    })
+    .prefault({}),
 });
 
 export type HuijiConfig = z.infer<typeof configSchema> & {

@@ -110,6 +110,30 @@ export const ERROR_CATALOG = {
     en: 'Too many requests for this API key; the limit is {limit} per minute',
   },
   AUDIT_LOG_NOT_FOUND: { status: 404, zh: '操作日志 {id} 不存在', en: 'Audit record {id} does not exist' },
+  JOB_NOT_FOUND: { status: 404, zh: '任务定义 {name} 不存在', en: 'No job named {name}' },
+  JOB_NOT_RUNNABLE: {
+    status: 409,
+    zh: '任务 {name} 由具体操作（如导出）发起，不能手动运行、停用或启用',
+    en: 'Job {name} is started by an action (such as an export); it cannot be run, disabled or enabled by hand',
+  },
+  JOB_DISABLED: { status: 409, zh: '任务 {name} 已停用，请先启用', en: 'Job {name} is disabled; enable it first' },
+  TASK_NOT_FOUND: { status: 404, zh: '后台任务 {id} 不存在', en: 'Background task {id} does not exist' },
+  TASK_NOT_FINISHED: {
+    status: 409,
+    zh: '后台任务 {id} 尚未成功完成，没有可下载的文件',
+    en: 'Background task {id} has not finished successfully; there is no file yet',
+  },
+  TASK_HAS_NO_OUTPUT: { status: 404, zh: '后台任务 {id} 没有生成文件', en: 'Background task {id} produced no file' },
+  TASK_OUTPUT_EXPIRED: {
+    status: 410,
+    zh: '后台任务 {id} 的文件已过保留期被删除，请重新发起',
+    en: 'The file of background task {id} was deleted after its retention period; start the task again',
+  },
+  TASK_FAILED: {
+    status: 500,
+    zh: '后台任务执行出错，请将任务编号 {id} 提供给管理员',
+    en: 'The background task failed; give task id {id} to your administrator',
+  },
   SERVICE_UNAVAILABLE: {
     status: 503,
     zh: '服务正在启动或数据库不可用，请稍后再试',

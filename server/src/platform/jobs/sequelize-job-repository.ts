@@ -46,6 +46,8 @@ interface Filter {
 export class SequelizeJobRepository implements JobRepository {
   private readonly sql: JobSql;
   private readonly table: string;
+  /** The tail of each job name's queue of claims (MySQL). */
+  private readonly claims = new Map<string, Promise<void>>();
 
   constructor(sequelize: Sequelize, tableName = 'jobs') {
     this.sql = new JobSql(sequelize);
@@ -310,7 +312,7 @@ export class SequelizeJobRepository implements JobRepository {
     const modifiedBy = options?.lastModifiedBy ?? null;
     const runnable = [jobName, nextScanAt, lockDeadline];
 
-    if (this.sql.dialect === 'mysql') return this.claimByConditionalUpdate(runnable, lockedAt, modifiedBy);
+    if (this.sql.dialect === 'mysql') return this.oneClaimAtATime(jobName, () => this.claimByConditionalUpdate(runnable, lockedAt, modifiedBy));
 
     // SQLite: the IMMEDIATE transaction holds the database's only write lock from the SELECT on.
     const row = await this.sql.atomic(async (tx) => {
@@ -320,6 +322,26 @@ export class SequelizeJobRepository implements JobRepository {
       return this.fetch(String(candidate.id), tx);
     });
     return row ? rowToJob(row) : undefined;
+  }
+
+  /**
+   * agenda starts a poll every `processEvery` whether or not the last one finished, so under
+   * load one process runs several claim loops for the same job name, all reading the same
+   * candidates and racing each other for them (measured: ten UPDATE attempts per claim, and
+   * claims twenty times slower). Within a process, claims for one name take turns.
+   */
+  private oneClaimAtATime<T>(jobName: string, claim: () => Promise<T>): Promise<T> {
+    const previous = this.claims.get(jobName) ?? Promise.resolve();
+    const next = previous.then(claim, claim);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.claims.set(jobName, tail);
+    void tail.then(() => {
+      if (this.claims.get(jobName) === tail) this.claims.delete(jobName);
+    });
+    return next;
   }
 
   /**

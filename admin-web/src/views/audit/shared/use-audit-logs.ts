@@ -1,10 +1,11 @@
 import { computed, onMounted, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { exportAuditLogs, listAuditLogs, verifyAuditLogs, type AuditLog, type AuditQuery, type AuditResult, type AuditVerifyResult } from '@/api/audit';
-import { saveFile } from '@/api/http';
+import { listAuditLogs, startAuditExport, verifyAuditLogs, type AuditLog, type AuditQuery, type AuditResult, type AuditVerifyResult } from '@/api/audit';
+import type { Task } from '@/api/jobs';
 import { useStoreLookup } from '@/composables/use-lookups';
 import { errorMessage } from '@/composables/use-server-errors';
 import { useUrlQuery } from '@/composables/use-url-query';
+import { isTaskActive, useTasksStore } from '@/stores/tasks';
 import { businessDateOffset, businessInstant } from '@/utils/format';
 import { ElMessage } from '@/utils/message';
 import { auditFilterRules, emptyAuditFilters, type AuditFilters } from './rule';
@@ -24,11 +25,12 @@ export interface AuditLogsOptions {
 
 /**
  * The operation log and the login log: filters in the URL, keyset pages appended by "load
- * more", a detail drawer, export and the integrity check.
+ * more", a detail drawer, the background export of what the filters show, and the integrity check.
  */
 export function useAuditLogs(options: AuditLogsOptions = {}) {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
+  const tasks = useTasksStore();
   const filterRules = computed(() => auditFilterRules(t));
 
   const items = ref<AuditLog[]>([]);
@@ -37,6 +39,8 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
   const loadingMore = ref(false);
   const loadError = ref('');
   const exporting = ref(false);
+  /** The export this page started, as queued; 我的任务 keeps it fresh while it runs. */
+  const exportStarted = ref<Task | null>(null);
   const detailVisible = ref(false);
   const detail = ref<AuditLog | null>(null);
   const verifying = ref(false);
@@ -152,17 +156,26 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     query.search();
   }
 
+  const exportTask = computed(() => (exportStarted.value ? (tasks.find(exportStarted.value.id) ?? exportStarted.value) : null));
+  const exportActive = computed(() => exportTask.value !== null && isTaskActive(exportTask.value));
+
+  /** Queues an export of the applied filters; its progress shows here and in 我的任务. */
   async function exportLogs(): Promise<void> {
-    if (exporting.value) return;
+    if (exporting.value || exportActive.value) return;
     exporting.value = true;
     try {
-      saveFile(await exportAuditLogs(serverQuery(applied.value)));
-      ElMessage.success(t('audit.exported'));
+      const task = await startAuditExport(serverQuery(applied.value));
+      tasks.track(task);
+      exportStarted.value = task;
     } catch (error) {
       ElMessage.error(errorMessage(error, t('common.unknownError')));
     } finally {
       exporting.value = false;
     }
+  }
+
+  function dismissExport(): void {
+    exportStarted.value = null;
   }
 
   async function verify(): Promise<void> {
@@ -207,7 +220,10 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     showRecord,
     clearAt,
     exporting,
+    exportTask,
+    exportActive,
     exportLogs,
+    dismissExport,
     verifying,
     verifyVisible,
     verifyResult,
