@@ -12,6 +12,8 @@ import { TaskService } from './modules/jobs/task-service.js';
 import type { HuijiConfig } from './platform/config/schema.js';
 import { currentRequestContext } from './platform/http/request-context.js';
 import { loadOrCreateLoginKeys } from './platform/crypto/login-keys.js';
+import { FieldCipher } from './platform/crypto/field-cipher.js';
+import { loadFieldKeys } from './platform/crypto/field-keys.js';
 import { createSequelize } from './platform/db/connect.js';
 import type { RouteSpec } from './platform/http/route.js';
 import type { Logger } from './platform/logger/index.js';
@@ -61,6 +63,8 @@ export interface AppContext {
   jobRunner: JobRunner<AppContext>;
   jobBackend: GatedBackend;
   fieldRegistry: FieldRegistry;
+  /** Encrypts personal data at rest and computes its blind indexes. */
+  fieldCipher: FieldCipher;
   auditKeys: AuditKeys;
   auditSealer: AuditSealer;
   routes: RouteSpec[];
@@ -128,6 +132,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     jobRunner,
     jobBackend,
     fieldRegistry,
+    fieldCipher: new FieldCipher(loadFieldKeys(config.dataDir, config.crypto)),
     auditKeys,
     auditSealer: new AuditSealer(sequelize, auditModels, auditKeys),
     routes: [

@@ -48,6 +48,7 @@ describe(`SequelizeBackend for agenda (${TEST_DIALECT})`, function () {
     await backend.connect();
   });
   after(async () => {
+    await backend.logger.flush();
     await sequelize.close();
     await db.drop();
   });

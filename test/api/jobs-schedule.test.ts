@@ -75,6 +75,7 @@ describe(`recurring job schedule on a faked clock (${TEST_DIALECT})`, function (
     clock = undefined;
   });
   after(async () => {
+    await backend.logger.flush();
     await sequelize.close();
     await db.drop();
   });

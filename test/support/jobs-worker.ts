@@ -23,8 +23,9 @@ const expected = Number(expectedText);
 const hang = process.argv.includes('--hang');
 const lockLifetime = option('lock-lifetime');
 const sequelize = createSequelize({ url, poolMax: 10 });
+const backend = new SequelizeBackend({ sequelize });
 const agenda = new Agenda({
-  backend: new SequelizeBackend({ sequelize }),
+  backend,
   name: worker,
   processEvery: option('process-every') ?? 100,
   // A small lock limit so one worker cannot claim the whole queue in one scan.
@@ -69,6 +70,8 @@ while ((await finished()) < expected && Date.now() < deadline) await sleep(100);
 // Let a job that is still running finish (and show up as a duplicate, if it is one).
 await sleep(300);
 await agenda.stop();
+// agenda writes its job log without waiting: let those writes land before closing.
+await backend.logger.flush();
 await sequelize.close();
 process.stdout.write(`${JSON.stringify({ worker, ran })}\n`);
 // agenda leaves a timer behind after stop(); the work is done, so leave without waiting for it.

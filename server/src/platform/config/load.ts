@@ -29,6 +29,9 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_AUDIT_HMAC_KEY: 'audit.hmacKey',
   HUIJI_AUDIT_RETENTION_DAYS: 'audit.retentionDays',
   HUIJI_AUDIT_SEAL_INTERVAL_SECONDS: 'audit.sealIntervalSeconds',
+  HUIJI_FIELD_KEYS: 'crypto.fieldKeys',
+  HUIJI_ACTIVE_FIELD_KEY: 'crypto.activeFieldKey',
+  HUIJI_BLIND_INDEX_KEY: 'crypto.blindIndexKey',
   HUIJI_JOBS_RUN_IN: 'jobs.runIn',
   HUIJI_JOBS_PROCESS_EVERY_SECONDS: 'jobs.processEverySeconds',
   HUIJI_JOBS_DRAIN_SECONDS: 'jobs.drainSeconds',
@@ -37,6 +40,17 @@ const ENV_KEYS: Record<string, string> = {
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);
+
+/** Settings whose values an error message must not repeat: they land in terminals and logs. */
+const SECRET_KEYS = ['auth.bootstrapAdminPassword', 'audit.hmacKey', 'crypto.'];
+const isSecret = (key: string) => SECRET_KEYS.some((secret) => (secret.endsWith('.') ? key.startsWith(secret) : key === secret));
+
+/** A value as an error message may show it: secrets hidden, passwords in URLs starred. */
+function shownValue(key: string, value: unknown): string {
+  if (isSecret(key)) return '<hidden>';
+  const text = JSON.stringify(value);
+  return typeof value === 'string' ? text.replace(/(\/\/[^/:@\s]*:)[^@/\s]+@/, '$1***@') : text;
+}
 
 /** A configuration problem: its message is the one line an operator reads. */
 export class ConfigError extends Error {
@@ -85,7 +99,10 @@ export function loadConfig(options: LoadOptions = {}): HuijiConfig {
       const file = sources.get(key)?.kind === 'file' ? ` in ${configFile}` : '';
       throw new ConfigError(`Configuration error: "${key}"${file} is not a known setting; see docs/configuration.md for the accepted keys.`);
     }
-    const key = issue.path.join('.');
+    let key = issue.path.join('.');
+    // A value inside a setting (a key of crypto.fieldKeys) came from that setting's source.
+    while (!sources.has(key) && key.includes('.') && getPath(raw, key) === undefined) key = key.slice(0, key.lastIndexOf('.'));
+    if (!sources.has(key)) key = issue.path.join('.');
     const source = sources.get(key);
     const value = getPath(raw, key);
     const where =
@@ -94,7 +111,7 @@ export function loadConfig(options: LoadOptions = {}): HuijiConfig {
         : source?.kind === 'file'
           ? `"${key}" in ${source.file}`
           : `"${key}"`;
-    const shown = value === undefined ? '' : `=${JSON.stringify(value)}`;
+    const shown = value === undefined ? '' : `=${shownValue(key, value)}`;
     throw new ConfigError(`Configuration error: ${where}${shown} is invalid: ${issue.message}.`);
   }
 

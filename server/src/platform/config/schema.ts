@@ -23,6 +23,21 @@ const timezone = z.string().refine((value) => {
   }
 }, 'expected an IANA time zone name, e.g. Asia/Shanghai');
 
+const KEY_HINT = 'expected base64 of 32 random bytes (openssl rand -base64 32)';
+const key32 = z.string().refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, KEY_HINT);
+
+/** `HUIJI_FIELD_KEYS=k2:<base64>,k1:<base64>` in the environment; an object in the file. */
+function keyList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return Object.fromEntries(
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => [part.slice(0, part.indexOf(':')), part.slice(part.indexOf(':') + 1)]),
+  );
+}
+
 export const configSchema = z.strictObject({
   env: z.enum(['production', 'development', 'test']).default('production'),
   host: z.string().min(1).default('0.0.0.0'),
@@ -84,6 +99,36 @@ export const configSchema = z.strictObject({
         .default(365),
       sealIntervalSeconds: positiveInt('expected a positive integer of seconds, e.g. 30').default(30),
       checkpointIntervalMinutes: positiveInt('expected a positive integer of minutes, at most 60').max(60, 'expected at most 60').default(60),
+    })
+    .prefault({}),
+  crypto: z
+    .strictObject({
+      /**
+       * Keys of personal data at rest (phone, e-mail, ID number), by id. Kept outside the
+       * database; generated into dataDir/keys/field-keys.json when unset. Rotate by adding a
+       * key, making it active, restarting every node, then `npm run keys -- reencrypt`.
+       */
+      fieldKeys: z
+        .preprocess(keyList, z.record(z.string(), key32))
+        .optional(),
+      /** The key new values are written with; needed when there are several. */
+      activeFieldKey: z.string().optional(),
+      blindIndexKey: key32.optional(),
+    })
+    .superRefine((value, context) => {
+      const ids = Object.keys(value.fieldKeys ?? {});
+      // Checked here rather than by the record's key schema, whose message names no rule.
+      const badId = ids.find((id) => !/^[a-z0-9_-]{1,16}$/.test(id));
+      if (badId !== undefined) {
+        context.addIssue({ code: 'custom', path: ['fieldKeys'], message: `expected key ids of lower-case letters, digits, - or _ (at most 16), e.g. k2; got "${badId}"` });
+      } else if (value.activeFieldKey !== undefined && !ids.includes(value.activeFieldKey)) {
+        context.addIssue({ code: 'custom', path: ['activeFieldKey'], message: `expected one of the ids in crypto.fieldKeys (${ids.join(', ') || 'none set'})` });
+      } else if (value.activeFieldKey === undefined && ids.length > 1) {
+        context.addIssue({ code: 'custom', path: ['activeFieldKey'], message: `expected the id of the key new values are written with (one of ${ids.join(', ')})` });
+      }
+      if ((ids.length > 0) !== (value.blindIndexKey !== undefined)) {
+        context.addIssue({ code: 'custom', path: [ids.length > 0 ? 'blindIndexKey' : 'fieldKeys'], message: 'expected crypto.fieldKeys and crypto.blindIndexKey to be set together' });
+      }
     })
     .prefault({}),
   jobs: z

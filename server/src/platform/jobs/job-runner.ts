@@ -123,6 +123,7 @@ export class JobRunner<Deps> {
     if (!this.processing) {
       // agenda closes the backend only if it was started; a process that only queued closes it here.
       await this.agenda.stop();
+      await this.flushLog();
       await this.options.backend.disconnect();
       return { completed: 0, abandoned: 0 };
     }
@@ -137,7 +138,14 @@ export class JobRunner<Deps> {
       job.attrs.nextRunAt = new Date();
       await this.agenda.db.saveJobState(job.attrs, { lastModifiedBy: this.options.nodeName });
     }
+    await this.flushLog();
     return { completed: result.completed, abandoned: abandoned.length };
+  }
+
+  /** agenda writes its job log without waiting; the writes must land before the database closes. */
+  private async flushLog(): Promise<void> {
+    const logger = this.options.backend.logger as { flush?: () => Promise<void> } | undefined;
+    await logger?.flush?.();
   }
 
   /**

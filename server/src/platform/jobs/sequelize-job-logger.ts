@@ -24,13 +24,27 @@ interface LogRow {
 export class SequelizeJobLogger implements JobLogger {
   private readonly sql: JobSql;
   private readonly table: string;
+  /** agenda logs without waiting; these writes must land before the database closes. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(sequelize: Sequelize, tableName = 'job_logs') {
     this.sql = new JobSql(sequelize);
     this.table = JobSql.table(tableName);
   }
 
-  async log(entry: Omit<JobLogEntry, '_id'>): Promise<void> {
+  log(entry: Omit<JobLogEntry, '_id'>): Promise<void> {
+    const write = this.write(entry);
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write)).catch(() => {});
+    return write;
+  }
+
+  /** Waits for the log entries still being written (call before closing the database). */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async write(entry: Omit<JobLogEntry, '_id'>): Promise<void> {
     const values = [
       entry.timestamp ?? new Date(),
       entry.level,
