@@ -137,6 +137,18 @@ describe(`roles and API keys (${TEST_DIALECT})`, () => {
       expect(statuses).to.deep.equal([200, 200, 200, 429, 429]);
     });
 
+    it('lets exactly the limit through when requests arrive at once', async () => {
+      const { secret } = (await test.http().post('/api/v1/api-keys').set(as('root')).send({ name: 'burst', scopes: ['system:store:view'], rateLimitPerMinute: 5 })).body;
+      // The window is a calendar minute: do not start a burst that would straddle two.
+      const intoMinute = Date.now() % 60_000;
+      if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () => test.http().get('/api/v1/stores').set('Authorization', `Bearer ${secret}`).then((res) => res.status)),
+      );
+      expect(statuses.filter((status) => status === 200)).to.have.length(5);
+      expect(statuses.filter((status) => status === 429)).to.have.length(15);
+    });
+
     it('binds a key to one store', async () => {
       const { secret } = (await test.http().post('/api/v1/api-keys').set(as('root')).send({ name: 'till', scopes: ['system:store:view'], storeId: f.stores.s2.id })).body;
       const res = await test.http().get('/api/v1/stores').set('Authorization', `Bearer ${secret}`);

@@ -149,25 +149,32 @@ export class ApiKeyService {
     };
   }
 
-  /** A fixed one-minute window per key, counted in the database so every node shares it. */
+  /**
+   * A fixed one-minute window per key, counted in the database so every node shares it.
+   * The count only goes up while it is under the limit, in one conditional UPDATE: of many
+   * concurrent requests exactly `limit` pass, and a refused one is not counted.
+   */
   private async countRequest(key: ApiKeyRecord, now: Date): Promise<void> {
     const { ApiKeyUsage } = this.models.access;
     const windowStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
     const where = { apiKeyId: key.id, windowStart };
-    const bump = () => ApiKeyUsage.update({ requests: this.sequelize.literal('requests + 1') }, { where });
-    const [affected] = await bump();
-    if (affected === 0) {
-      try {
-        await ApiKeyUsage.create({ apiKeyId: key.id, windowStart, requests: 1 });
-        await ApiKeyUsage.destroy({ where: { apiKeyId: key.id, windowStart: { [Op.lt]: new Date(now.getTime() - 3_600_000) } } });
-      } catch (error) {
-        if (!(error instanceof UniqueConstraintError)) throw error;
-        await bump();
-      }
-    }
-    const usage = await ApiKeyUsage.findOne({ where });
-    if (usage && usage.requests > key.rateLimitPerMinute) {
-      throw new AppError('API_KEY_RATE_LIMITED', { params: { limit: key.rateLimitPerMinute } });
+    const limited = () => new AppError('API_KEY_RATE_LIMITED', { params: { limit: key.rateLimitPerMinute } });
+    const take = async () => {
+      const [affected] = await ApiKeyUsage.update(
+        { requests: this.sequelize.literal('requests + 1') },
+        { where: { ...where, requests: { [Op.lt]: key.rateLimitPerMinute } } },
+      );
+      return affected > 0;
+    };
+    if (await take()) return;
+    if (await ApiKeyUsage.findOne({ where, attributes: ['apiKeyId'] })) throw limited();
+    try {
+      await ApiKeyUsage.create({ apiKeyId: key.id, windowStart, requests: 1 });
+      await ApiKeyUsage.destroy({ where: { apiKeyId: key.id, windowStart: { [Op.lt]: new Date(now.getTime() - 3_600_000) } } });
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError)) throw error;
+      // Another request opened the window first: count against it.
+      if (!(await take())) throw limited();
     }
   }
 
