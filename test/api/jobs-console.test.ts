@@ -66,7 +66,8 @@ describe(`jobs page and user tasks (${TEST_DIALECT})`, function () {
     expect(res.status, JSON.stringify(res.body)).to.equal(202);
     const jobId = res.body.jobId as string;
     let events: string[] = [];
-    for (let i = 0; i < 100 && !events.includes('success'); i++) {
+    // 'complete' is logged once the run's state is saved ('success' comes before that).
+    for (let i = 0; i < 100 && !events.includes('complete'); i++) {
       await sleep(100);
       const logs = await as('itops1').get(`/api/v1/jobs/logs?jobId=${jobId}`);
       expect(logs.status).to.equal(200);
