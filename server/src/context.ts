@@ -145,7 +145,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...staffRoutes(staff),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
-      ...jobRoutes(jobs as JobsService<unknown>, () => jobRunner.isProcessing),
+      ...jobRoutes(jobs, () => jobRunner.isProcessing),
       ...taskRoutes(tasks, audit),
     ],
     startedAt,

@@ -5,8 +5,7 @@ import { drainAndExit, startJobs } from './jobs.js';
 import { ensureBootstrapAdmin } from './modules/auth/bootstrap.js';
 import type { HuijiConfig } from './platform/config/schema.js';
 import { migrationStatus, runMigrations } from './platform/db/migrate.js';
-import { waitForDatabase } from './platform/db/wait-for-database.js';
-import { configAndLogger, fail } from './process-setup.js';
+import { configAndLogger, databaseReached, fail } from './process-setup.js';
 
 function listen(server: Server, config: HuijiConfig): Promise<void> {
   return new Promise((resolve) => {
@@ -53,17 +52,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
-  try {
-    await waitForDatabase(ctx.sequelize, {
-      logger,
-      readiness: ctx.readiness,
-      maxDelaySeconds: config.database.connectRetryMaxSeconds,
-      signal: shutdown.signal,
-    });
-  } catch (error) {
-    if (shutdown.signal.aborted) return;
-    throw error;
-  }
+  if (!(await databaseReached(ctx, shutdown.signal))) return;
 
   if (config.database.migrateOnStart) {
     const applied = await runMigrations(ctx.sequelize, logger);

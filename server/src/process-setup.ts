@@ -1,4 +1,6 @@
+import type { AppContext } from './context.js';
 import { ConfigError, loadConfig } from './platform/config/load.js';
+import { waitForDatabase } from './platform/db/wait-for-database.js';
 import type { HuijiConfig } from './platform/config/schema.js';
 import { createLogger, type Logger } from './platform/logger/index.js';
 
@@ -24,4 +26,23 @@ export function configAndLogger(): { config: HuijiConfig; logger: Logger } {
     env: config.env,
   });
   return { config, logger };
+}
+
+/**
+ * Waits until the database answers, retrying with growing pauses; false when a stop signal
+ * came first (the process is on its way out, nothing more to start).
+ */
+export async function databaseReached(ctx: AppContext, signal: AbortSignal): Promise<boolean> {
+  try {
+    await waitForDatabase(ctx.sequelize, {
+      logger: ctx.logger,
+      readiness: ctx.readiness,
+      maxDelaySeconds: ctx.config.database.connectRetryMaxSeconds,
+      signal,
+    });
+    return true;
+  } catch (error) {
+    if (signal.aborted) return false;
+    throw error;
+  }
 }

@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createContext } from './context.js';
 import { drainAndExit, startJobs } from './jobs.js';
 import { migrationStatus } from './platform/db/migrate.js';
-import { waitForDatabase } from './platform/db/wait-for-database.js';
-import { configAndLogger, fail } from './process-setup.js';
+import { configAndLogger, databaseReached, fail } from './process-setup.js';
 
 /**
  * `npm run worker`: a process that only runs background jobs, for deployments that keep
@@ -24,22 +23,13 @@ async function worker(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 
-  try {
-    await waitForDatabase(ctx.sequelize, {
-      logger,
-      readiness: ctx.readiness,
-      maxDelaySeconds: config.database.connectRetryMaxSeconds,
-      signal: shutdown.signal,
-    });
-    for (let warned = false; ; warned = true) {
-      const { pending } = await migrationStatus(ctx.sequelize);
-      if (pending === 0) break;
-      if (!warned) logger.warn(`${pending} migration(s) pending; the worker waits for the server (or npm run migrate) to apply them`);
-      await sleep(2000, undefined, { signal: shutdown.signal });
-    }
-  } catch (error) {
+  if (!(await databaseReached(ctx, shutdown.signal))) return;
+  for (let warned = false; ; warned = true) {
+    const { pending } = await migrationStatus(ctx.sequelize);
+    if (pending === 0) break;
+    if (!warned) logger.warn(`${pending} migration(s) pending; the worker waits for the server (or npm run migrate) to apply them`);
+    await sleep(2000, undefined, { signal: shutdown.signal }).catch(() => undefined);
     if (shutdown.signal.aborted) return;
-    throw error;
   }
   await startJobs(ctx, { process: true });
   logger.info(`Huiji worker running jobs (${ctx.jobRunner.definitions.length} defined)`);

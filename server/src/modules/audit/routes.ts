@@ -17,8 +17,8 @@ export interface AuditRouteOptions {
   businessTimezone?: string;
   /** The most rows one export holds; the newest are kept. */
   maxExportRows?: number;
-  /** Queues background exports; without it only the direct download exists. */
-  tasks?: TaskService;
+  /** Queues background exports. */
+  tasks: TaskService;
 }
 
 export const MAX_EXPORT_ROWS = 50_000;
@@ -59,7 +59,7 @@ function filterOf(query: z.output<typeof AuditExportQuery>, principal: Principal
   return { from, to, actorId, action, entityType, entityId, result, storeIds };
 }
 
-export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyResult>, options: AuditRouteOptions = {}): RouteSpec[] {
+export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyResult>, options: AuditRouteOptions): RouteSpec[] {
   const timeZone = options.businessTimezone ?? 'Asia/Shanghai';
   const maxExportRows = options.maxExportRows ?? MAX_EXPORT_ROWS;
   return [
@@ -110,8 +110,7 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
       response: Task,
       status: 202,
       handler: async ({ body, principal }) => {
-        if (!options.tasks) throw new Error('background exports need the task service');
-        const tasks = options.tasks;
+        const { tasks } = options;
         const filter = filterOf(body, principal!);
         const locale = currentRequestContext()?.locale ?? DEFAULT_LOCALE;
         const plan = await audit.planExport(filter, maxExportRows);

@@ -74,8 +74,8 @@ export class JobsService<Deps> {
   /** Queues one extra run of a scheduled job; its schedule is unchanged. */
   async runNow(name: string): Promise<{ jobId: string }> {
     const spec = this.scheduled(name);
-    const view = (await this.definitions()).find((d) => d.name === name);
-    if (view?.disabled) throw new AppError('JOB_DISABLED', { params: { name } });
+    const { jobs } = await this.runner.agenda.queryJobs({ name, includeDisabled: true });
+    if (jobs.some((job) => job.type === 'single' && job.disabled)) throw new AppError('JOB_DISABLED', { params: { name } });
     return withTransaction(this.sequelize, async () => {
       const jobId = await this.runner.enqueue(spec.name, undefined);
       await this.audit.record({ action: 'job.run', entityType: 'job', entityId: name, summary: `手动运行任务 ${spec.title.zh}（${name}）` });

@@ -20,7 +20,7 @@ import type { TaskService } from './task-service.js';
 
 const locale = () => currentRequestContext()?.locale ?? DEFAULT_LOCALE;
 
-export function jobRoutes(jobs: JobsService<unknown>, isProcessing: () => boolean): RouteSpec[] {
+export function jobRoutes<Deps>(jobs: JobsService<Deps>, isProcessing: () => boolean): RouteSpec[] {
   return [
     defineRoute({
       method: 'get',

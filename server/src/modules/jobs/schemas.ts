@@ -5,7 +5,10 @@ export { IdParams };
 
 const Label = z.object({ zh: z.string(), en: z.string() });
 
-export const JobNameParams = z.strictObject({ name: z.string().regex(/^[a-z0-9.-]{1,191}$/) });
+/** A registered job's name (`audit.export`); stored with every queued run. */
+const jobName = z.string().regex(/^[a-z0-9.-]{1,191}$/);
+
+export const JobNameParams = z.strictObject({ name: jobName });
 
 export const JobDefinition = z
   .object({
@@ -35,7 +38,7 @@ const LEVELS = ['info', 'warn', 'error', 'debug'] as const;
 const EVENTS = ['start', 'success', 'fail', 'complete', 'retry', 'retry:exhausted', 'locked', 'expired'] as const;
 
 export const JobLogQuery = z.strictObject({
-  jobName: z.string().regex(/^[a-z0-9.-]{1,191}$/).optional(),
+  jobName: jobName.optional(),
   jobId: z.string().max(64).optional(),
   level: z.enum(LEVELS).optional(),
   event: z.enum(EVENTS).optional(),
@@ -61,7 +64,7 @@ export const JobLogPage = z.object({
 });
 
 export const TaskQuery = z.strictObject({
-  jobName: z.string().regex(/^[a-z0-9.-]{1,191}$/).optional(),
+  jobName: jobName.optional(),
   status: z.enum(['queued', 'running', 'succeeded', 'failed']).optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

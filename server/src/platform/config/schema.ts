@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIELD_KEY_ID } from '../crypto/field-cipher.js';
 
 const port = z.coerce
   .number({ error: 'expected an integer between 1 and 65535, e.g. 8080' })
@@ -118,7 +119,7 @@ export const configSchema = z.strictObject({
     .superRefine((value, context) => {
       const ids = Object.keys(value.fieldKeys ?? {});
       // Checked here rather than by the record's key schema, whose message names no rule.
-      const badId = ids.find((id) => !/^[a-z0-9_-]{1,16}$/.test(id));
+      const badId = ids.find((id) => !FIELD_KEY_ID.test(id));
       if (badId !== undefined) {
         context.addIssue({ code: 'custom', path: ['fieldKeys'], message: `expected key ids of lower-case letters, digits, - or _ (at most 16), e.g. k2; got "${badId}"` });
       } else if (value.activeFieldKey !== undefined && !ids.includes(value.activeFieldKey)) {
