@@ -25,6 +25,12 @@ import { RoleService } from './modules/access/roles-service.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { AccessService } from './modules/access/service.js';
 import { StaffService } from './modules/staff/service.js';
+import { MemberContact } from './modules/members/contact.js';
+import { unknownCustomFields } from './modules/members/custom-values.js';
+import { defineMemberModels, type MemberModels } from './modules/members/models.js';
+import { MemberReferences } from './modules/members/references.js';
+import { memberRoutes } from './modules/members/routes.js';
+import { MemberService } from './modules/members/service.js';
 import { staffRoutes } from './modules/staff/routes.js';
 import { defineStoreModels, type StoreModels } from './modules/stores/models.js';
 import { storeRoutes } from './modules/stores/routes.js';
@@ -47,7 +53,7 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   readiness: Readiness;
-  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels; jobs: JobModels };
+  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels; jobs: JobModels; members: MemberModels };
   services: {
     auth: AuthService;
     access: AccessService;
@@ -55,6 +61,7 @@ export interface AppContext {
     stores: StoreService;
     roles: RoleService;
     staff: StaffService;
+    members: MemberService;
     apiKeys: ApiKeyService;
     tasks: TaskService;
     jobs: JobsService<AppContext>;
@@ -100,6 +107,19 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   const roles = new RoleService(sequelize, accessModels, fieldRegistry, audit);
   const staff = new StaffService(sequelize, { auth: authModels, access: accessModels, stores: storeModels }, auth, audit);
   const apiKeys = new ApiKeyService(sequelize, { access: accessModels, auth: authModels }, access, audit);
+  const fieldCipher = new FieldCipher(loadFieldKeys(config.dataDir, config.crypto));
+  const memberModels = defineMemberModels(sequelize);
+  const members = new MemberService({
+    sequelize,
+    models: memberModels,
+    audit,
+    registry: fieldRegistry,
+    contact: new MemberContact(fieldCipher),
+    references: new MemberReferences(memberModels, stores, staff, unknownCustomFields),
+    diffKey: auditKeys.diffHashKey,
+    cardPrefix: config.members.cardPrefix,
+    businessTimezone: config.businessTimezone,
+  });
   const startedAt = new Date();
 
   const jobModels = defineJobModels(sequelize);
@@ -127,12 +147,12 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     logger,
     sequelize,
     readiness: new Readiness(),
-    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels },
-    services: { auth, access, audit, stores, roles, staff, apiKeys, tasks, jobs },
+    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels },
+    services: { auth, access, audit, stores, roles, staff, members, apiKeys, tasks, jobs },
     jobRunner,
     jobBackend,
     fieldRegistry,
-    fieldCipher: new FieldCipher(loadFieldKeys(config.dataDir, config.crypto)),
+    fieldCipher,
     auditKeys,
     auditSealer: new AuditSealer(sequelize, auditModels, auditKeys),
     routes: [
@@ -143,6 +163,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       }),
       ...storeRoutes(stores),
       ...staffRoutes(staff),
+      ...memberRoutes(members),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migrations 20261123120000 and 20261124090000). */
+/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -14,9 +14,14 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'system:user:reset_password',
     'system:user:revoke_session',
     'system:role:view',
+    'member:member:view',
+    'member:member:create',
+    'member:member:update',
+    'member:member:freeze',
+    'member:member:reveal',
   ],
-  cashier1: ['system:store:view'],
-  auditor1: ['audit:log:view', 'audit:log:export', 'audit:log:verify', 'system:store:view', 'system:user:view', 'system:role:view'],
+  cashier1: ['system:store:view', 'member:member:view', 'member:member:create'],
+  auditor1: ['audit:log:view', 'audit:log:export', 'audit:log:verify', 'system:store:view', 'system:user:view', 'system:role:view', 'member:member:view'],
   itops1: [
     'system:info:view',
     'system:store:view',

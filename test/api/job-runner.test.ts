@@ -21,6 +21,7 @@ const OWNER: Principal = {
   permissions: new Set(['*']),
   storeScope: null,
   ownMembersOnly: false,
+  fieldPolicies: [],
   mustChangePassword: false,
 };
 

@@ -1,18 +1,10 @@
-import { DataTypes, type QueryInterface } from 'sequelize';
+import { DataTypes } from 'sequelize';
 import { TABLE_OPTIONS, idColumn, refColumn, timeColumn } from '../platform/db/columns.js';
 import type { Migration } from '../platform/db/migrate.js';
+import { changeRoleGrants, grant, revoke } from '../platform/db/role-grants.js';
 
 /** The jobs page belongs to IT: 运维 runs, pauses and reads jobs; super admins hold '*'. */
 const IT_GRANTS = ['system:job:view', 'system:job:run', 'system:job:update'];
-
-async function changeGrants(qi: QueryInterface, apply: (current: Set<string>) => void) {
-  const [rows] = await qi.sequelize.query("SELECT permissions FROM roles WHERE code = 'it_ops'");
-  const row = (rows as Array<{ permissions: string }>)[0];
-  if (!row) return;
-  const current = new Set(JSON.parse(row.permissions) as string[]);
-  apply(current);
-  await qi.bulkUpdate('roles', { permissions: JSON.stringify([...current].sort()) }, { code: 'it_ops' });
-}
 
 /**
  * A user's background work (an export, an import) as they see it: status, progress and
@@ -44,10 +36,10 @@ export const up: Migration = async ({ context: { queryInterface: qi, sequelize }
   );
   await qi.addIndex('job_tasks', ['owner_user_id', 'id'], { name: 'job_tasks_owner_user_id_id' });
   await qi.addIndex('job_tasks', ['expires_at'], { name: 'job_tasks_expires_at' });
-  await changeGrants(qi, (current) => IT_GRANTS.forEach((code) => current.add(code)));
+  await changeRoleGrants(qi, 'it_ops', grant(IT_GRANTS));
 };
 
 export const down: Migration = async ({ context: { queryInterface: qi } }) => {
-  await changeGrants(qi, (current) => IT_GRANTS.forEach((code) => current.delete(code)));
+  await changeRoleGrants(qi, 'it_ops', revoke(IT_GRANTS));
   await qi.dropTable('job_tasks');
 };

@@ -145,6 +145,7 @@ export class ApiKeyService {
       permissions: new Set(permissions),
       storeScope,
       ownMembersOnly: grants.ownMembersOnly,
+      fieldPolicies: grants.fieldPolicies,
       mustChangePassword: false,
     };
   }

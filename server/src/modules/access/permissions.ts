@@ -19,9 +19,15 @@ const ACTION_LABELS: Record<string, Label> = {
   revoke_session: { zh: '强制下线', en: 'End sessions' },
   revoke: { zh: '吊销', en: 'Revoke' },
   run: { zh: '立即运行', en: 'Run now' },
+  freeze: { zh: '冻结与解冻', en: 'Freeze and unfreeze' },
+  erase: { zh: '删除个人信息', en: 'Erase personal data' },
 };
 
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
+  'member:member': {
+    label: { zh: '会员', en: 'Members' },
+    actions: ['view', 'create', 'update', 'freeze', 'reveal', 'erase'],
+  },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },
   'system:store': { label: { zh: '门店', en: 'Stores' }, actions: ['view', 'create', 'update'] },
   'system:user': {

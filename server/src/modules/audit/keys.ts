@@ -7,6 +7,11 @@ import { loadOrCreateKeyFile, newRsaPrivateKeyPem, publicKeyId } from '../../pla
 export interface AuditKeys {
   /** Keys each record's HMAC; never stored in the database. */
   hmacKey: Buffer;
+  /**
+   * Keys the hashes of masked values in audit diffs; derived from the HMAC key, so a
+   * restored server with its config compares hashes as the old one did.
+   */
+  diffHashKey: Buffer;
   /** Signs checkpoints; verification needs only the public half. */
   signer: NodeRSA;
   signingKeyId: string;
@@ -24,6 +29,7 @@ export function loadAuditKeys(dataDir: string, configuredHmacKey?: string): Audi
   const privatePem = loadOrCreateKeyFile(dataDir, SIGNING_KEY_FILE, newRsaPrivateKeyPem);
   return {
     hmacKey,
+    diffHashKey: Buffer.from(crypto.hkdfSync('sha256', hmacKey, Buffer.alloc(0), 'huiji audit diff values', 32)),
     signer: new NodeRSA(privatePem, 'pkcs1-private-pem', { signingScheme: 'pkcs1-sha256' }),
     signingKeyId: publicKeyId(privatePem),
     publicKeyPem: crypto.createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString(),

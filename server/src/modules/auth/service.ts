@@ -181,7 +181,7 @@ export class AuthService {
     if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
       await session.update({ lastSeenAt: new Date(now) });
     }
-    const { roles, permissions, storeScope, ownMembersOnly } = await this.options.access.grantsOf(user.id);
+    const { roles, permissions, storeScope, ownMembersOnly, fieldPolicies } = await this.options.access.grantsOf(user.id);
     return {
       kind: 'user',
       userId: user.id,
@@ -192,6 +192,7 @@ export class AuthService {
       permissions,
       storeScope,
       ownMembersOnly,
+      fieldPolicies,
       mustChangePassword: user.mustChangePassword,
     };
   }

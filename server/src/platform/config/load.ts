@@ -37,6 +37,7 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_JOBS_DRAIN_SECONDS: 'jobs.drainSeconds',
   HUIJI_JOBS_MONGODB_URL: 'jobs.mongodbUrl',
   HUIJI_JOBS_OUTPUT_RETENTION_DAYS: 'jobs.outputRetentionDays',
+  HUIJI_MEMBERS_CARD_PREFIX: 'members.cardPrefix',
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);

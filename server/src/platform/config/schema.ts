@@ -132,6 +132,12 @@ export const configSchema = z.strictObject({
       }
     })
     .prefault({}),
+  members: z
+    .strictObject({
+      /** Digits printed before each new card number's sequence (at most 6); changing it affects new cards only. */
+      cardPrefix: z.string().regex(/^\d{0,6}$/, 'expected at most 6 digits, e.g. 8').default('8'),
+    })
+    .prefault({}),
   jobs: z
     .strictObject({
       /** `worker`: this server only queues jobs; `npm run worker` processes run them. */

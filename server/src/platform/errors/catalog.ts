@@ -159,6 +159,40 @@ export const ERROR_CATALOG = {
     zh: '以下字段不支持这种筛选、排序或搜索：{fields}',
     en: 'These fields cannot be filtered, sorted or searched this way: {fields}',
   },
+  FIELD_NOT_REVEALABLE: {
+    status: 403,
+    zh: '以下字段无法查看明文（不存在或对您隐藏）：{fields}',
+    en: 'These fields cannot be revealed (unknown, or hidden from you): {fields}',
+  },
+  MEMBER_NOT_FOUND: { status: 404, zh: '会员 {id} 不存在', en: 'Member {id} does not exist' },
+  MEMBER_NOT_FOUND_BY_LOOKUP: {
+    status: 404,
+    zh: '没有找到该手机号或卡号的会员',
+    en: 'No member has this phone number or card number',
+  },
+  MEMBER_PHONE_TAKEN: {
+    status: 409,
+    zh: '该手机号已是会员，卡号 {cardNo}',
+    en: 'This phone number already belongs to a member, card number {cardNo}',
+  },
+  MEMBER_PHONE_TAKEN_ELSEWHERE: {
+    status: 409,
+    zh: '该手机号已在其他门店注册为会员，请联系该门店或管理员',
+    en: 'This phone number is already registered at another store; contact that store or an administrator',
+  },
+  MEMBER_CARD_TAKEN: { status: 409, zh: '会员卡号 {cardNo} 已被使用', en: 'Card number {cardNo} is already in use' },
+  MEMBER_ERASED: {
+    status: 409,
+    zh: '会员 {id} 的个人信息已删除，不能再修改',
+    en: 'Member {id} has been erased and can no longer be changed',
+  },
+  MEMBER_ALREADY_FROZEN: { status: 409, zh: '会员 {id} 已是冻结状态', en: 'Member {id} is already frozen' },
+  MEMBER_NOT_FROZEN: { status: 409, zh: '会员 {id} 未被冻结', en: 'Member {id} is not frozen' },
+  MEMBER_CURSOR_INVALID: {
+    status: 400,
+    zh: '翻页参数无效或与当前排序不符，请回到第一页',
+    en: 'The page cursor is invalid or belongs to another sort order; start again from the first page',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors/catalog.js';
+import type { RoleFieldPolicy } from '../../modules/access/field-policy/index.js';
 
 /** The signed-in staff member or API client behind a request. */
 export interface Principal {
@@ -16,6 +17,8 @@ export interface Principal {
   storeScope: number[] | null;
   /** Every role is limited to the members the user looks after personally. */
   ownMembersOnly: boolean;
+  /** Each role's field policy; combined per entity by `fieldGuardFor`. */
+  fieldPolicies: RoleFieldPolicy[];
   mustChangePassword: boolean;
 }
 

@@ -43,3 +43,15 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
     return { path, code: issue.code, message: issue.message };
   });
 }
+
+/**
+ * A 422 for rules only the service can check (a store that does not exist, a custom field's
+ * definition), in the same shape as the schema's own errors, so the console puts each
+ * message on its field.
+ */
+export function invalidFields(fields: Array<{ path: string; code: string; zh: string; en: string }>, where: 'body' | 'query' = 'body'): AppError {
+  const locale = currentRequestContext()?.locale ?? 'zh-CN';
+  return new AppError('VALIDATION_FAILED', {
+    details: { in: where, fields: fields.map(({ path, code, zh, en }) => ({ path, code, message: locale === 'en' ? en : zh })) },
+  });
+}

@@ -30,6 +30,7 @@ export const MEMBER_FIELDS: readonly FieldInput[] = [
   { key: 'wechatId', label: label('微信号', 'WeChat ID'), sensitivity: 'contact', mask: 'full', filterable: true },
   { key: 'idNumber', label: label('身份证号', 'ID number'), sensitivity: 'contact', mask: 'idNumber', filterable: true },
   { key: 'status', label: label('状态', 'Status'), filterable: true },
+  { key: 'frozenReason', label: label('冻结原因', 'Reason frozen') },
   { key: 'homeStoreId', label: label('所属门店', 'Home store'), filterable: true },
   { key: 'channel', label: label('来源渠道', 'Channel'), filterable: true },
   { key: 'referrerId', label: label('推荐人', 'Referrer'), filterable: true },
@@ -39,6 +40,7 @@ export const MEMBER_FIELDS: readonly FieldInput[] = [
   { key: 'notes', label: label('备注', 'Notes'), sensitivity: 'personal', mask: 'full', searchable: true },
   { key: 'pointsBalance', label: label('积分余额', 'Points balance'), sensitivity: 'financial', ...filterSort },
   { key: 'storedValueBalance', label: label('储值余额', 'Stored value balance'), sensitivity: 'financial', ...filterSort },
+  { key: 'totalSpent', label: label('累计消费', 'Total spent'), sensitivity: 'financial', ...filterSort },
   { key: 'tierId', label: label('会员等级', 'Tier'), filterable: true },
 ];
 

@@ -7,7 +7,8 @@ import type { RoleFieldPolicy } from './role-policy.js';
  * | role          | phone, e-mail, ID, WeChat | birthday          | member writes                                   |
  * |---------------|---------------------------|-------------------|-------------------------------------------------|
  * | super_admin   | edit                      | edit              | every member field but the server-kept ones     |
- * | store_manager | masked (reveal: separate) | read              | every other member field but server-kept ones   |
+ * | store_manager | masked (reveal: separate) | read              | every other member field but server-kept ones;  |
+ * |               |                           |                   | contact data on registration only               |
  * | cashier       | masked, exact-phone match | masked (05-17)    | name, nickname, gender, region; more on create  |
  * | auditor       | masked                    | hidden            | none                                            |
  * | it_ops        | hidden                    | hidden            | none: no member, order or ledger data at all    |
@@ -23,6 +24,7 @@ export type BuiltinRoleCode = (typeof BUILTIN_ROLE_CODES)[number];
 const SERVER_KEPT = [
   'member.pointsBalance',
   'member.storedValueBalance',
+  'member.totalSpent',
   'member.lastVisitAt',
   'order.orderNo',
   'order.paid',
@@ -66,6 +68,9 @@ export const BUILTIN_FIELD_POLICIES: Readonly<Record<BuiltinRoleCode, RoleFieldP
       ledger: 'read',
     },
     fields: { ...readOnlyServerKept, 'member.birthday': 'read', 'member.registeredAt': 'read' },
+    // Contact data is typed at registration and seen masked afterwards; changing a phone
+    // number needs a role that reads it.
+    createFields: ['member.phone', 'member.email', 'member.wechatId', 'member.idNumber', 'member.birthday'],
   },
   cashier: {
     defaults: {

@@ -37,6 +37,6 @@ export {
   type EffectivePolicies,
 } from './resolve.js';
 export { FILTER_OPS, type FilterOp, type FieldFilter } from './query-rules.js';
-export type { QueryAction } from './field-errors.js';
+export { fieldQueryForbidden, type QueryAction } from './field-errors.js';
 export { auditMask, valueHash, type AuditDiff, type AuditDiffEntry, type DiffHashKey } from './audit-diff.js';
 export { FieldGuard, createFieldGuard, type FieldGuardOptions, type VisibleField } from './guard.js';

@@ -1,0 +1,18 @@
+import type { Principal } from '../../platform/http/route.js';
+import { createFieldGuard, resolveFieldPolicies, type EffectivePolicies, type EntityType, type FieldGuard, type FieldRegistry } from './field-policy/index.js';
+
+/**
+ * The field guard of one entity for one caller. A principal lives for one request, so its
+ * combined policies are worked out once per request (they follow registry changes by
+ * themselves) and never shared with another caller.
+ */
+const resolved = new WeakMap<Principal, EffectivePolicies>();
+
+export function fieldGuardFor(registry: FieldRegistry, principal: Principal, entity: EntityType): FieldGuard {
+  let policies = resolved.get(principal);
+  if (!policies) {
+    policies = resolveFieldPolicies(registry, principal.fieldPolicies);
+    resolved.set(principal, policies);
+  }
+  return createFieldGuard(registry, policies, entity, { alwaysVisible: ['id', 'createdAt', 'updatedAt'] });
+}

@@ -1,0 +1,41 @@
+import { codeToText } from 'element-china-area-data';
+
+/**
+ * Formats of member data that the built-in fields and the form engine share. Region codes
+ * come from China's administrative divisions as the element-china-area-data package ships
+ * them (the console's cascader reads the same package, so both agree on every code).
+ */
+const REGION_CODE = /^\d{2}(?:\d{2}){0,2}$/;
+
+export function isRegionCode(value: string): boolean {
+  return REGION_CODE.test(value) && Object.hasOwn(codeToText, value);
+}
+
+/** Province, city and district names of a code, e.g. 北京市 / 市辖区 / 东城区. */
+export function regionNames(code: string): string[] {
+  return [2, 4, 6]
+    .filter((length) => length <= code.length)
+    .map((length) => codeToText[code.slice(0, length)])
+    .filter((name): name is string => typeof name === 'string');
+}
+
+/** A real calendar day written YYYY-MM-DD (no 2026-02-30). */
+export function isCalendarDay(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** A resident ID number: 18 characters whose last one is the GB 11643 check character, with a real birth date. */
+export function isResidentIdNumber(value: string): boolean {
+  const id = value.replace(/\s/g, '').toUpperCase();
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(id[i]), 0);
+  if (ID_CHECK[sum % 11] !== id[17]) return false;
+  return isCalendarDay(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
+}

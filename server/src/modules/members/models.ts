@@ -1,0 +1,113 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+
+export type MemberStatus = 'normal' | 'frozen' | 'erased';
+export type Gender = 'male' | 'female' | 'other';
+
+export function defineMemberModels(sequelize: Sequelize) {
+  class Member extends Model<InferAttributes<Member>, InferCreationAttributes<Member>> {
+    declare id: CreationOptional<number>;
+    declare cardNo: string | null;
+    declare name: string | null;
+    declare nickname: string | null;
+    declare gender: Gender | null;
+    /** YYYY-MM-DD. */
+    declare birthday: string | null;
+    declare birthMonth: number | null;
+    /** A division code from element-china-area-data: province (2), city (4) or district (6 digits). */
+    declare region: string | null;
+    declare phoneEnc: string | null;
+    declare phoneBidx: string | null;
+    declare phoneLast4: string | null;
+    declare emailEnc: string | null;
+    declare emailBidx: string | null;
+    declare wechatId: string | null;
+    declare idNumberEnc: string | null;
+    declare idNumberBidx: string | null;
+    declare status: CreationOptional<MemberStatus>;
+    declare frozenReason: string | null;
+    declare frozenAt: Date | null;
+    declare homeStoreId: number;
+    declare channel: string | null;
+    declare referrerId: number | null;
+    declare managerId: number | null;
+    declare registeredAt: Date;
+    declare lastVisitAt: Date | null;
+    declare notes: string | null;
+    declare pointsBalance: CreationOptional<number>;
+    declare storedValueBalance: CreationOptional<number>;
+    declare totalSpent: CreationOptional<number>;
+    declare tierId: number | null;
+    /** JSON object of custom field values by field key. */
+    declare custom: string | null;
+    declare erasedAt: Date | null;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  // BIGINT columns come back from mysql2 as strings past 2^53; balances stay far below it.
+  const bigint = (name: string) => ({
+    type: DataTypes.BIGINT,
+    allowNull: false,
+    defaultValue: 0,
+    get(this: Member) {
+      return Number(this.getDataValue(name as keyof InferAttributes<Member>));
+    },
+  });
+  const ref = (name: string, allowNull = true) => ({
+    type: DataTypes.INTEGER,
+    allowNull,
+    get(this: Member) {
+      const value = this.getDataValue(name as keyof InferAttributes<Member>);
+      return value === null || value === undefined ? null : Number(value);
+    },
+  });
+  Member.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, get(this: Member) { return Number(this.getDataValue('id')); } },
+      cardNo: DataTypes.STRING(32),
+      name: DataTypes.STRING(64),
+      nickname: DataTypes.STRING(64),
+      gender: DataTypes.STRING(8),
+      birthday: DataTypes.DATEONLY,
+      birthMonth: DataTypes.TINYINT,
+      region: DataTypes.STRING(12),
+      phoneEnc: DataTypes.STRING(255),
+      phoneBidx: DataTypes.CHAR(64),
+      phoneLast4: DataTypes.CHAR(4),
+      emailEnc: DataTypes.STRING(512),
+      emailBidx: DataTypes.CHAR(64),
+      wechatId: DataTypes.STRING(64),
+      idNumberEnc: DataTypes.STRING(255),
+      idNumberBidx: DataTypes.CHAR(64),
+      status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'normal' },
+      frozenReason: DataTypes.STRING(200),
+      frozenAt: DataTypes.DATE(3),
+      homeStoreId: ref('homeStoreId', false),
+      channel: DataTypes.STRING(32),
+      referrerId: ref('referrerId'),
+      managerId: ref('managerId'),
+      registeredAt: { type: DataTypes.DATE(3), allowNull: false },
+      lastVisitAt: DataTypes.DATE(3),
+      notes: DataTypes.TEXT,
+      pointsBalance: bigint('pointsBalance'),
+      storedValueBalance: bigint('storedValueBalance'),
+      totalSpent: bigint('totalSpent'),
+      tierId: DataTypes.INTEGER,
+      custom: DataTypes.TEXT,
+      erasedAt: DataTypes.DATE(3),
+      createdAt: DataTypes.DATE(3),
+      updatedAt: DataTypes.DATE(3),
+    },
+    { sequelize, tableName: 'members', timestamps: true, underscored: true },
+  );
+  return { Member };
+}
+
+export type MemberModels = ReturnType<typeof defineMemberModels>;
+export type MemberRecord = InstanceType<MemberModels['Member']>;

@@ -1,0 +1,162 @@
+import { localized } from '../../platform/http/validation.js';
+import { z } from '../../platform/http/zod.js';
+import { IdParams } from '../../platform/http/common-schemas.js';
+import { isFullEmail, isFullPhone, normalisePhone } from '../access/field-policy/formats.js';
+import { isValidCardNumber } from '../../platform/ids/card-number.js';
+import { isCalendarDay, isRegionCode, isResidentIdNumber } from './formats.js';
+import { MEMBER_SORTS } from './list-query.js';
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional();
+
+export const PhoneSchema = z
+  .string()
+  .trim()
+  .refine(isFullPhone, { error: localized('请输入 11 位中国大陆手机号', 'Enter an 11-digit mainland China mobile number') })
+  .transform(normalisePhone);
+
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .refine(isFullEmail, { error: localized('电子邮箱格式不正确', 'Not a valid e-mail address') });
+
+const idNumber = z
+  .string()
+  .trim()
+  .refine(isResidentIdNumber, { error: localized('身份证号格式或校验位不正确', 'Not a valid resident ID number (format or check character)') })
+  .transform((v) => v.toUpperCase());
+
+const birthday = z
+  .string()
+  .refine(isCalendarDay, { error: localized('请输入有效日期，格式 YYYY-MM-DD', 'Enter a real date as YYYY-MM-DD') })
+  .refine((v) => v >= '1900-01-01' && new Date(`${v}T00:00:00Z`).getTime() <= Date.now() + 86_400_000, {
+    error: localized('生日须在 1900 年之后且不晚于今天', 'The birthday must be after 1900 and not in the future'),
+  });
+
+const region = z.string().refine(isRegionCode, { error: localized('不是有效的行政区划代码', 'Not a known region code') });
+
+export const CardNoSchema = z
+  .string()
+  .trim()
+  .refine(isValidCardNumber, { error: localized('会员卡号无效（校验位不符）', 'Not a valid card number (check digit does not match)') });
+
+const channelCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, { error: localized('渠道编码只能包含字母、数字、- 和 _', 'Letters, digits, - and _ only') });
+
+const id = z.number().int().positive();
+
+export const MemberCreate = z.strictObject({
+  cardNo: CardNoSchema.optional(),
+  name: optionalText(64),
+  nickname: optionalText(64),
+  gender: z.enum(['male', 'female', 'other']).nullable().optional(),
+  birthday: birthday.nullable().optional(),
+  region: region.nullable().optional(),
+  phone: PhoneSchema,
+  email: email.nullable().optional(),
+  wechatId: optionalText(64),
+  idNumber: idNumber.nullable().optional(),
+  homeStoreId: id.optional(),
+  channel: channelCode.nullable().optional(),
+  referrerId: id.nullable().optional(),
+  managerId: id.nullable().optional(),
+  notes: optionalText(1000),
+  custom: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The card number, registration and balances never change through an edit; status has its own actions. */
+export const MemberPatch = MemberCreate.omit({ cardNo: true }).partial();
+
+const reason = z.string().trim().min(2).max(200);
+
+export const FreezeBody = z.strictObject({ reason });
+export const UnfreezeBody = z.strictObject({ reason: reason.optional() });
+export const RevealBody = z.strictObject({
+  fields: z.array(z.string().max(80)).min(1).max(30),
+  reason,
+});
+
+const day = z.string().refine(isCalendarDay, { error: localized('请输入日期，格式 YYYY-MM-DD', 'Enter a date as YYYY-MM-DD') });
+const fen = z.coerce.number().int().min(0);
+
+export const MemberQuery = z.strictObject({
+  keyword: z.string().trim().min(1).max(64).optional(),
+  storeId: z.coerce.number().int().positive().optional(),
+  channel: z.string().trim().max(32).optional(),
+  tierId: z.coerce.number().int().positive().optional(),
+  managerId: z.coerce.number().int().positive().optional(),
+  status: z.enum(['normal', 'frozen', 'erased']).optional(),
+  /** Registration days in the business timezone, both ends included. */
+  registeredFrom: day.optional(),
+  registeredTo: day.optional(),
+  birthdayMonth: z.coerce.number().int().min(1).max(12).optional(),
+  spendMin: fen.optional(),
+  spendMax: fen.optional(),
+  sort: z.enum(MEMBER_SORTS).default('registeredAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: z.string().max(512).optional(),
+});
+
+export const LookupQuery = z
+  .strictObject({ phone: PhoneSchema.optional(), cardNo: CardNoSchema.optional() })
+  .refine((q) => (q.phone === undefined) !== (q.cardNo === undefined), {
+    error: localized('请提供手机号或卡号之一', 'Give either a phone number or a card number'),
+  });
+
+/**
+ * A member as the caller may see it: the field guard has already dropped hidden fields
+ * and masked masked ones, so every field but the id may be absent.
+ */
+export const Member = z
+  .object({
+    id: z.number().int(),
+    cardNo: z.string().nullable(),
+    name: z.string().nullable(),
+    nickname: z.string().nullable(),
+    gender: z.string().nullable(),
+    birthday: z.string().nullable(),
+    region: z.string().nullable(),
+    phone: z.string().nullable(),
+    email: z.string().nullable(),
+    wechatId: z.string().nullable(),
+    idNumber: z.string().nullable(),
+    status: z.string(),
+    frozenReason: z.string().nullable(),
+    homeStoreId: z.number().int(),
+    channel: z.string().nullable(),
+    referrerId: z.number().int().nullable(),
+    managerId: z.number().int().nullable(),
+    registeredAt: z.string(),
+    lastVisitAt: z.string().nullable(),
+    notes: z.string().nullable(),
+    pointsBalance: z.number().int(),
+    storedValueBalance: z.number().int(),
+    totalSpent: z.number().int(),
+    tierId: z.number().int().nullable(),
+    custom: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .partial()
+  .required({ id: true })
+  .openapi('Member');
+
+export const MemberPage = z
+  .object({ items: z.array(Member), nextCursor: z.string().nullable() })
+  .openapi('MemberPage');
+
+export const RevealResult = z
+  .object({ id: z.number().int(), values: z.record(z.string(), z.unknown()) })
+  .openapi('MemberReveal');
+
+export { IdParams };

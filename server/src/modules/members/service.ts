@@ -1,0 +1,255 @@
+import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { withTransaction } from '../../platform/db/transaction.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { Principal } from '../../platform/http/route.js';
+import { invalidFields } from '../../platform/http/validation.js';
+import { formatCardNumber } from '../../platform/ids/card-number.js';
+import { nextInSequence } from '../../platform/ids/sequence.js';
+import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/business-day.js';
+import type { AuditService } from '../audit/service.js';
+import { createFieldGuard, resolveFieldPolicies, type FieldGuard, type FieldRegistry } from '../access/field-policy/index.js';
+import type { PlainRecord } from '../access/field-policy/record-shape.js';
+import { fieldGuardFor } from '../access/guards.js';
+import type { MemberContact } from './contact.js';
+import { compileMemberQuery, encodeCursor, memberScopeWhere, type MemberListQuery } from './list-query.js';
+import { memberColumns, memberView, showMember, type ShownMember } from './member-view.js';
+import type { MemberModels, MemberRecord } from './models.js';
+import { MemberReferences } from './references.js';
+import { SensitiveReads } from './sensitive-reads.js';
+
+export interface MemberServiceDeps {
+  sequelize: Sequelize;
+  models: MemberModels;
+  audit: AuditService;
+  registry: FieldRegistry;
+  contact: MemberContact;
+  references: MemberReferences;
+  /** Keys the audit diffs' hashes of masked values. */
+  diffKey: Buffer;
+  cardPrefix: string;
+  businessTimezone: string;
+}
+
+export type MemberInput = PlainRecord & { phone?: string; homeStoreId?: number; cardNo?: string; custom?: PlainRecord };
+
+export const CARD_SEQUENCE = 'member.card';
+
+export class MemberService {
+  private readonly reads: SensitiveReads;
+
+  constructor(private readonly deps: MemberServiceDeps) {
+    this.reads = new SensitiveReads(deps.audit);
+  }
+
+  guard(principal: Principal): FieldGuard {
+    return fieldGuardFor(this.deps.registry, principal, 'member');
+  }
+
+  async list(principal: Principal, query: Omit<MemberListQuery, 'registeredFrom' | 'registeredTo'> & { registeredFrom?: string; registeredTo?: string }) {
+    const guard = this.guard(principal);
+    const timezone = this.deps.businessTimezone;
+    const compiled = compileMemberQuery(
+      {
+        ...query,
+        registeredFrom: query.registeredFrom ? startOfBusinessDay(query.registeredFrom, timezone) : undefined,
+        registeredTo: query.registeredTo ? startOfNextBusinessDay(query.registeredTo, timezone) : undefined,
+      },
+      principal,
+      guard,
+      this.deps.contact,
+    );
+    const rows = await this.deps.models.Member.findAll({ ...compiled, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const items = page.map((row) => showMember(guard, row, this.deps.contact));
+    await this.reads.record(guard, page, 'list');
+    return {
+      items,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, query.order, last.get(query.sort), last.id) : null,
+    };
+  }
+
+  async get(principal: Principal, id: number): Promise<ShownMember> {
+    const guard = this.guard(principal);
+    const member = await this.findInScope(principal, id);
+    await this.reads.record(guard, [member], 'detail');
+    return showMember(guard, member, this.deps.contact);
+  }
+
+  /** The POS lookup: one member by the whole phone number or card number, within the caller's stores. */
+  async lookup(principal: Principal, query: { phone?: string; cardNo?: string }): Promise<ShownMember> {
+    const guard = this.guard(principal);
+    const where = query.phone !== undefined ? { phoneBidx: this.deps.contact.phoneIndex(query.phone) } : { cardNo: query.cardNo! };
+    guard.assertFilterable([query.phone !== undefined ? { field: 'phone', op: 'eq', value: query.phone } : { field: 'cardNo', op: 'eq', value: query.cardNo }]);
+    const member = await this.deps.models.Member.findOne({
+      where: { [Op.and]: [...memberScopeWhere(principal), where, { status: { [Op.ne]: 'erased' } }] },
+    });
+    if (!member) throw new AppError('MEMBER_NOT_FOUND_BY_LOOKUP');
+    await this.reads.record(guard, [member], 'lookup');
+    return showMember(guard, member, this.deps.contact);
+  }
+
+  async create(principal: Principal, input: MemberInput): Promise<ShownMember> {
+    const guard = this.guard(principal);
+    // Unknown custom keys are a 422 like any other bad input; known ones the caller may not write, a 403.
+    const custom = this.deps.references.customValues(input.custom, 'create');
+    guard.assertWritable(input, { operation: 'create' });
+    const homeStoreId = input.homeStoreId ?? this.defaultStore(principal);
+    await this.deps.references.check(principal, { ...input, homeStoreId });
+    try {
+      const member = await withTransaction(this.deps.sequelize, async (transaction) => {
+        const cardNo = input.cardNo ?? formatCardNumber(this.deps.cardPrefix, await nextInSequence(this.deps.sequelize, CARD_SEQUENCE));
+        const row = await this.deps.models.Member.create(
+          {
+            ...(memberColumns(input) as object),
+            ...this.deps.contact.seal({ phone: input.phone, email: (input.email as string | null) ?? null, idNumber: (input.idNumber as string | null) ?? null }),
+            cardNo,
+            homeStoreId,
+            registeredAt: new Date(),
+            custom: JSON.stringify(custom),
+          } as never,
+          { transaction },
+        );
+        await this.recordChange('member.create', row, null, memberView(row, this.deps.contact), `新建会员 ${cardNo}`);
+        return row;
+      });
+      return showMember(guard, member, this.deps.contact);
+    } catch (error) {
+      throw await this.conflict(principal, error, input);
+    }
+  }
+
+  async update(principal: Principal, id: number, patch: MemberInput): Promise<ShownMember> {
+    const guard = this.guard(principal);
+    guard.assertWritable(patch, { operation: 'update' });
+    await this.findInScope(principal, id);
+    await this.deps.references.check(principal, patch, id);
+    try {
+      const member = await withTransaction(this.deps.sequelize, async (transaction) => {
+        const row = await this.lockInScope(principal, id, transaction);
+        const before = memberView(row, this.deps.contact);
+        const custom = this.deps.references.customValues(patch.custom, 'update', before.custom as PlainRecord);
+        const contactPatch = Object.fromEntries(['phone', 'email', 'idNumber'].filter((k) => patch[k] !== undefined && patch[k] !== before[k]).map((k) => [k, patch[k]]));
+        row.set({
+          ...(memberColumns(patch) as object),
+          ...this.deps.contact.seal(contactPatch),
+          ...(patch.custom !== undefined ? { custom: JSON.stringify({ ...(before.custom as PlainRecord), ...custom }) } : {}),
+        } as never);
+        if (row.changed() === false) return row;
+        await row.save({ transaction });
+        await this.recordChange('member.update', row, before, memberView(row, this.deps.contact), `修改会员 ${row.cardNo}`);
+        return row;
+      });
+      return showMember(guard, member, this.deps.contact);
+    } catch (error) {
+      throw await this.conflict(principal, error, patch);
+    }
+  }
+
+  async freeze(principal: Principal, id: number, reason: string): Promise<ShownMember> {
+    return this.setStatus(principal, id, 'frozen', reason);
+  }
+
+  async unfreeze(principal: Principal, id: number, reason?: string): Promise<ShownMember> {
+    return this.setStatus(principal, id, 'normal', reason);
+  }
+
+  /**
+   * Unmasked values of fields the caller sees masked, for a stated reason, written to the
+   * audit log in the same transaction as the read. A field the caller may not see at all
+   * stays hidden: reveal lifts a mask, never a hiding.
+   */
+  async reveal(principal: Principal, id: number, fields: string[], reason: string) {
+    const guard = this.guard(principal);
+    const unknown = fields.filter((key) => !this.deps.registry.field('member', key));
+    if (unknown.length > 0) throw new AppError('FIELD_NOT_REVEALABLE', { params: { fields: unknown.join(', ') }, details: { fields: unknown } });
+    const hidden = fields.filter((key) => guard.policy(key).level === 'hidden');
+    if (hidden.length > 0) throw new AppError('FIELD_NOT_REVEALABLE', { params: { fields: hidden.join(', ') }, details: { fields: hidden } });
+    return withTransaction(this.deps.sequelize, async (transaction) => {
+      const member = await this.findInScope(principal, id, transaction);
+      const view = memberView(member, this.deps.contact);
+      const values: PlainRecord = {};
+      for (const key of fields) {
+        values[key] = key.startsWith('custom.') ? (view.custom as PlainRecord)[key.slice(7)] ?? null : (view[key] ?? null);
+      }
+      const labels = fields.map((key) => this.deps.registry.field('member', key)!.label.zh).join('、');
+      await this.deps.audit.record({
+        action: 'member.reveal',
+        entityType: 'member',
+        entityId: member.id,
+        storeId: member.homeStoreId,
+        summary: `查看会员 ${member.cardNo ?? member.id} 的明文：${labels}；原因：${reason}`,
+        diff: { fields, reason },
+      });
+      return { id: member.id, values };
+    });
+  }
+
+  /** A member within the caller's reach; another store's member reads exactly like a missing one. */
+  async findInScope(principal: Principal, id: number, transaction?: Transaction): Promise<MemberRecord> {
+    const member = await this.deps.models.Member.findOne({ where: { [Op.and]: [{ id }, ...memberScopeWhere(principal)] }, transaction });
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
+    return member;
+  }
+
+  private async lockInScope(principal: Principal, id: number, transaction: Transaction): Promise<MemberRecord> {
+    const member = await this.deps.models.Member.findOne({
+      where: { [Op.and]: [{ id }, ...memberScopeWhere(principal)] },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
+    if (member.status === 'erased') throw new AppError('MEMBER_ERASED', { params: { id } });
+    return member;
+  }
+
+  private async setStatus(principal: Principal, id: number, status: 'normal' | 'frozen', reason?: string): Promise<ShownMember> {
+    const guard = this.guard(principal);
+    const member = await withTransaction(this.deps.sequelize, async (transaction) => {
+      const row = await this.lockInScope(principal, id, transaction);
+      if (row.status === status) throw new AppError(status === 'frozen' ? 'MEMBER_ALREADY_FROZEN' : 'MEMBER_NOT_FROZEN', { params: { id } });
+      const before = memberView(row, this.deps.contact);
+      await row.update(status === 'frozen' ? { status, frozenReason: reason!, frozenAt: new Date() } : { status, frozenReason: null, frozenAt: null }, { transaction });
+      const verb = status === 'frozen' ? '冻结' : '解冻';
+      await this.recordChange(status === 'frozen' ? 'member.freeze' : 'member.unfreeze', row, before, memberView(row, this.deps.contact), `${verb}会员 ${row.cardNo}${reason ? `；原因：${reason}` : ''}`);
+      return row;
+    });
+    return showMember(guard, member, this.deps.contact);
+  }
+
+  /** The audit record of a change: the diff in the audit view (sensitive values masked and hashed). */
+  private async recordChange(action: string, member: MemberRecord, before: PlainRecord | null, after: PlainRecord, summary: string) {
+    const diff = this.auditGuard().diff(before, after, this.deps.diffKey);
+    await this.deps.audit.record({ action, entityType: 'member', entityId: member.id, storeId: member.homeStoreId, summary, diff });
+  }
+
+  /** The audit view does not depend on who writes; any guard of the registry computes it. */
+  private auditGuard(): FieldGuard {
+    return createFieldGuard(this.deps.registry, resolveFieldPolicies(this.deps.registry, []), 'member');
+  }
+
+  private defaultStore(principal: Principal): number {
+    if (principal.storeScope !== null && principal.storeScope.length === 1) return principal.storeScope[0];
+    throw invalidFields([{ path: 'homeStoreId', code: 'required', zh: '请选择会员所属门店', en: 'Choose the member\'s home store' }]);
+  }
+
+  /**
+   * A unique index refused the write. A duplicate phone answers with the existing
+   * member's card number when the caller may reach that member (the counter can then
+   * find the customer at once), else without it: no other store's data leaks.
+   */
+  private async conflict(principal: Principal, error: unknown, input: MemberInput): Promise<unknown> {
+    if (!(error instanceof UniqueConstraintError)) return error;
+    const where = JSON.stringify(error.fields ?? {}) + String((error.parent as Error | undefined)?.message ?? '');
+    if (where.includes('phone_bidx') && input.phone) {
+      const existing = await this.deps.models.Member.findOne({
+        where: { [Op.and]: [{ phoneBidx: this.deps.contact.phoneIndex(input.phone) }, ...memberScopeWhere(principal)] },
+      });
+      return existing
+        ? new AppError('MEMBER_PHONE_TAKEN', { params: { cardNo: existing.cardNo ?? '' }, details: { field: 'phone', cardNo: existing.cardNo, memberId: existing.id } })
+        : new AppError('MEMBER_PHONE_TAKEN_ELSEWHERE', { details: { field: 'phone' } });
+    }
+    if (where.includes('card_no')) return new AppError('MEMBER_CARD_TAKEN', { params: { cardNo: String(input.cardNo ?? '') }, details: { field: 'cardNo' } });
+    return error;
+  }
+}

@@ -1,0 +1,18 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/**
+ * A calendar day (YYYY-MM-DD) as the business lives it: "registered on the 3rd" means the
+ * 3rd in the business timezone, whatever the server's clock zone is.
+ */
+export function startOfBusinessDay(day: string, timeZone: string): Date {
+  return dayjs.tz(day, timeZone).toDate();
+}
+
+export function startOfNextBusinessDay(day: string, timeZone: string): Date {
+  return dayjs.tz(day, timeZone).add(1, 'day').toDate();
+}
