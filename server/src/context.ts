@@ -25,7 +25,10 @@ import { RoleService } from './modules/access/roles-service.js';
 import { accessRoutes } from './modules/access/routes.js';
 import { AccessService } from './modules/access/service.js';
 import { StaffService } from './modules/staff/service.js';
+import { MemberConsents } from './modules/members/consents.js';
 import { MemberContact } from './modules/members/contact.js';
+import { MemberPrivacy } from './modules/members/privacy.js';
+import { memberPrivacyRoutes } from './modules/members/privacy-routes.js';
 import { unknownCustomFields } from './modules/members/custom-values.js';
 import { defineMemberModels, type MemberModels } from './modules/members/models.js';
 import { MemberReferences } from './modules/members/references.js';
@@ -109,17 +112,20 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   const apiKeys = new ApiKeyService(sequelize, { access: accessModels, auth: authModels }, access, audit);
   const fieldCipher = new FieldCipher(loadFieldKeys(config.dataDir, config.crypto));
   const memberModels = defineMemberModels(sequelize);
+  const memberContact = new MemberContact(fieldCipher);
   const members = new MemberService({
     sequelize,
     models: memberModels,
     audit,
     registry: fieldRegistry,
-    contact: new MemberContact(fieldCipher),
+    contact: memberContact,
     references: new MemberReferences(memberModels, stores, staff, unknownCustomFields),
     diffKey: auditKeys.diffHashKey,
     cardPrefix: config.members.cardPrefix,
     businessTimezone: config.businessTimezone,
   });
+  const consents = new MemberConsents(sequelize, memberModels, members, audit);
+  const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit });
   const startedAt = new Date();
 
   const jobModels = defineJobModels(sequelize);
@@ -164,6 +170,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...storeRoutes(stores),
       ...staffRoutes(staff),
       ...memberRoutes(members),
+      ...memberPrivacyRoutes(consents, privacy),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),

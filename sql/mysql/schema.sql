@@ -230,6 +230,19 @@ CREATE TABLE `members` (
   CONSTRAINT `members_ibfk_3` FOREIGN KEY (`manager_id`) REFERENCES `users` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `member_consents` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `channel` varchar(16) NOT NULL,
+  `granted` tinyint NOT NULL,
+  `source` varchar(32) NOT NULL,
+  `actor_user_id` bigint unsigned DEFAULT NULL,
+  `occurred_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `member_consents_member_channel` (`member_id`,`channel`,`id`),
+  CONSTRAINT `member_consents_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `password_history` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `user_id` bigint unsigned NOT NULL,

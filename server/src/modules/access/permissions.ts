@@ -26,8 +26,9 @@ const ACTION_LABELS: Record<string, Label> = {
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   'member:member': {
     label: { zh: '会员', en: 'Members' },
-    actions: ['view', 'create', 'update', 'freeze', 'reveal', 'erase'],
+    actions: ['view', 'create', 'update', 'freeze', 'reveal'],
   },
+  'member:privacy': { label: { zh: '个人信息权利（查阅复制、删除）', en: 'Personal data rights (copy, erase)' }, actions: ['export', 'erase'] },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },
   'system:store': { label: { zh: '门店', en: 'Stores' }, actions: ['view', 'create', 'update'] },
   'system:user': {

@@ -9,6 +9,8 @@ import {
 
 export type MemberStatus = 'normal' | 'frozen' | 'erased';
 export type Gender = 'male' | 'female' | 'other';
+export const CONSENT_CHANNELS = ['sms', 'email', 'wechat'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
 
 export function defineMemberModels(sequelize: Sequelize) {
   class Member extends Model<InferAttributes<Member>, InferCreationAttributes<Member>> {
@@ -106,8 +108,37 @@ export function defineMemberModels(sequelize: Sequelize) {
     },
     { sequelize, tableName: 'members', timestamps: true, underscored: true },
   );
-  return { Member };
+  class MemberConsent extends Model<InferAttributes<MemberConsent>, InferCreationAttributes<MemberConsent>> {
+    declare id: CreationOptional<number>;
+    declare memberId: number;
+    declare channel: ConsentChannel;
+    declare granted: boolean;
+    /** Where the member said so: counter, self_registration, import, api, console. */
+    declare source: string;
+    declare actorUserId: number | null;
+    declare occurredAt: Date;
+  }
+  MemberConsent.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      memberId: { type: DataTypes.INTEGER, allowNull: false },
+      channel: { type: DataTypes.STRING(16), allowNull: false },
+      granted: {
+        type: DataTypes.BOOLEAN,
+        allowNull: false,
+        get(this: MemberConsent) {
+          return Boolean(this.getDataValue('granted'));
+        },
+      },
+      source: { type: DataTypes.STRING(32), allowNull: false },
+      actorUserId: DataTypes.INTEGER,
+      occurredAt: { type: DataTypes.DATE(3), allowNull: false },
+    },
+    { sequelize, tableName: 'member_consents', timestamps: false, underscored: true },
+  );
+  return { Member, MemberConsent };
 }
 
 export type MemberModels = ReturnType<typeof defineMemberModels>;
 export type MemberRecord = InstanceType<MemberModels['Member']>;
+export type MemberConsentRecord = InstanceType<MemberModels['MemberConsent']>;

@@ -159,4 +159,55 @@ export const RevealResult = z
   .object({ id: z.number().int(), values: z.record(z.string(), z.unknown()) })
   .openapi('MemberReveal');
 
+export const ConsentBody = z.strictObject({
+  sms: z.boolean().optional(),
+  email: z.boolean().optional(),
+  wechat: z.boolean().optional(),
+  source: z.enum(['counter', 'console', 'phone_call', 'paper_form', 'api']).default('console'),
+});
+
+const consentState = z.object({ granted: z.boolean(), source: z.string().nullable(), occurredAt: z.string().nullable() });
+export const Consents = z
+  .object({
+    current: z.object({ sms: consentState, email: consentState, wechat: consentState }),
+    history: z.array(
+      z.object({ channel: z.string(), granted: z.boolean(), source: z.string(), actorUserId: z.number().int().nullable(), occurredAt: z.string() }),
+    ),
+  })
+  .openapi('MemberConsents');
+
+export const EraseBody = z.strictObject({ reason });
+export const EraseResult = z
+  .object({ id: z.number().int(), status: z.literal('erased'), erasedAt: z.string(), cleared: z.array(z.string()) })
+  .openapi('MemberErasure');
+
+export const PersonalData = z
+  .object({
+    exportedAt: z.string(),
+    fields: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+    profile: z.record(z.string(), z.unknown()),
+    consents: Consents,
+  })
+  .openapi('MemberPersonalData');
+
+export const Overview = z
+  .object({
+    member: Member,
+    recentOrders: z.array(z.unknown()),
+    coupons: z.array(z.unknown()),
+    tags: z.array(z.unknown()),
+    tierHistory: z.array(z.unknown()),
+    activity: z.array(
+      z.object({
+        id: z.number().int(),
+        occurredAt: z.string(),
+        action: z.string(),
+        actorName: z.string().nullable(),
+        summary: z.string(),
+        diff: z.unknown(),
+      }),
+    ),
+  })
+  .openapi('MemberOverview');
+
 export { IdParams };

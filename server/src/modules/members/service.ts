@@ -7,7 +7,7 @@ import { formatCardNumber } from '../../platform/ids/card-number.js';
 import { nextInSequence } from '../../platform/ids/sequence.js';
 import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/business-day.js';
 import type { AuditService } from '../audit/service.js';
-import { createFieldGuard, resolveFieldPolicies, type FieldGuard, type FieldRegistry } from '../access/field-policy/index.js';
+import { createFieldGuard, resolveFieldPolicies, type AuditDiff, type FieldGuard, type FieldRegistry } from '../access/field-policy/index.js';
 import type { PlainRecord } from '../access/field-policy/record-shape.js';
 import { fieldGuardFor } from '../access/guards.js';
 import type { MemberContact } from './contact.js';
@@ -183,6 +183,36 @@ export class MemberService {
       });
       return { id: member.id, values };
     });
+  }
+
+  /**
+   * The member 360 view: profile and balances through the caller's field guard, and the
+   * member's audit trail with each diff projected the same way. Orders, coupons, tags and
+   * tier history join when their modules arrive; until then they are empty lists.
+   */
+  async overview(principal: Principal, id: number) {
+    const guard = this.guard(principal);
+    const member = await this.findInScope(principal, id);
+    await this.reads.record(guard, [member], 'detail');
+    const records = await this.deps.audit.list({ entityType: 'member', entityId: String(id), limit: 50 });
+    return {
+      member: showMember(guard, member, this.deps.contact),
+      recentOrders: [],
+      coupons: [],
+      tags: [],
+      tierHistory: [],
+      activity: records.map((record) => {
+        const diff = record.diff ? (JSON.parse(record.diff) as unknown) : null;
+        return {
+          id: Number(record.id),
+          occurredAt: record.occurredAt.toISOString(),
+          action: record.action,
+          actorName: record.actorName,
+          summary: record.summary,
+          diff: Array.isArray(diff) ? guard.projectDiff(diff as AuditDiff) : diff,
+        };
+      }),
+    };
   }
 
   /** A member within the caller's reach; another store's member reads exactly like a missing one. */
