@@ -29,7 +29,11 @@ import { MemberConsents } from './modules/members/consents.js';
 import { MemberContact } from './modules/members/contact.js';
 import { MemberPrivacy } from './modules/members/privacy.js';
 import { memberPrivacyRoutes } from './modules/members/privacy-routes.js';
-import { unknownCustomFields } from './modules/members/custom-values.js';
+import { CustomFieldStore } from './modules/members/custom-field-store.js';
+import { customFieldRoutes } from './modules/members/custom-fields-routes.js';
+import { CustomFieldService } from './modules/members/custom-fields-service.js';
+import { CustomIndex } from './modules/members/custom-index.js';
+import { CustomValues } from './modules/members/custom-values.js';
 import { defineMemberModels, type MemberModels } from './modules/members/models.js';
 import { MemberReferences } from './modules/members/references.js';
 import { memberRoutes } from './modules/members/routes.js';
@@ -113,19 +117,25 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   const fieldCipher = new FieldCipher(loadFieldKeys(config.dataDir, config.crypto));
   const memberModels = defineMemberModels(sequelize);
   const memberContact = new MemberContact(fieldCipher);
+  const customFieldStore = new CustomFieldStore(sequelize, memberModels, fieldRegistry);
+  const customIndex = new CustomIndex(memberModels);
+  const customValues = new CustomValues(customFieldStore);
+  const customFields = new CustomFieldService({ sequelize, models: memberModels, store: customFieldStore, index: customIndex, registry: fieldRegistry, audit });
   const members = new MemberService({
     sequelize,
     models: memberModels,
     audit,
     registry: fieldRegistry,
     contact: memberContact,
-    references: new MemberReferences(memberModels, stores, staff, unknownCustomFields),
+    references: new MemberReferences(memberModels, stores, staff, customValues),
+    custom: customValues,
+    index: customIndex,
     diffKey: auditKeys.diffHashKey,
     cardPrefix: config.members.cardPrefix,
     businessTimezone: config.businessTimezone,
   });
   const consents = new MemberConsents(sequelize, memberModels, members, audit);
-  const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit });
+  const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit, index: customIndex });
   const startedAt = new Date();
 
   const jobModels = defineJobModels(sequelize);
@@ -171,6 +181,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...staffRoutes(staff),
       ...memberRoutes(members),
       ...memberPrivacyRoutes(consents, privacy),
+      ...customFieldRoutes(customFields),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),

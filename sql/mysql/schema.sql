@@ -243,6 +243,30 @@ CREATE TABLE `member_consents` (
   CONSTRAINT `member_consents_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `member_custom_values` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `field_key` varchar(64) NOT NULL,
+  `value` varchar(255) NOT NULL,
+  `unique_key` varchar(64) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `member_custom_values_unique` (`unique_key`,`value`),
+  KEY `member_custom_values_lookup` (`field_key`,`value`,`member_id`),
+  KEY `member_custom_values_member_id` (`member_id`),
+  CONSTRAINT `member_custom_values_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `member_fields` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `field_key` varchar(64) NOT NULL,
+  `definition` text NOT NULL,
+  `retired` tinyint NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `field_key` (`field_key`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `password_history` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `user_id` bigint unsigned NOT NULL,

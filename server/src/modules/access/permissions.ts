@@ -29,6 +29,7 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
     actions: ['view', 'create', 'update', 'freeze', 'reveal'],
   },
   'member:privacy': { label: { zh: '个人信息权利（查阅复制、删除）', en: 'Personal data rights (copy, erase)' }, actions: ['export', 'erase'] },
+  'system:form': { label: { zh: '会员表单设计', en: 'Member form design' }, actions: ['view', 'update'] },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },
   'system:store': { label: { zh: '门店', en: 'Stores' }, actions: ['view', 'create', 'update'] },
   'system:user': {

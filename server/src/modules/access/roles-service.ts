@@ -143,7 +143,7 @@ export class RoleService {
       ...Object.keys(fieldPolicy.masks ?? {}),
       ...(fieldPolicy.createFields ?? []),
     ];
-    const unknownKeys = keys.filter((key) => {
+    const unknownKeys = keys.filter((key) => !key.endsWith('.custom.*')).filter((key) => {
       const dot = key.indexOf('.');
       return !this.registry.field(key.slice(0, dot), key.slice(dot + 1));
     });

@@ -1,16 +1,9 @@
 import { codeToText } from 'element-china-area-data';
 
 /**
- * Formats of member data that the built-in fields and the form engine share. Region codes
- * come from China's administrative divisions as the element-china-area-data package ships
- * them (the console's cascader reads the same package, so both agree on every code).
+ * Formats of the built-in member fields. Region codes come from China's administrative
+ * divisions as the element-china-area-data package ships them (see form/region-codes.ts).
  */
-const REGION_CODE = /^\d{2}(?:\d{2}){0,2}$/;
-
-export function isRegionCode(value: string): boolean {
-  return REGION_CODE.test(value) && Object.hasOwn(codeToText, value);
-}
-
 /** Province, city and district names of a code, e.g. 北京市 / 市辖区 / 东城区. */
 export function regionNames(code: string): string[] {
   return [2, 4, 6]

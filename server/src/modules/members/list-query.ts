@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
 import { fieldQueryForbidden, type FieldFilter, type FieldGuard } from '../access/field-policy/index.js';
@@ -30,6 +30,8 @@ export interface MemberListQuery {
   order: 'asc' | 'desc';
   limit: number;
   cursor?: string;
+  /** Searchable custom fields, each with the value the form engine normalized for search. */
+  custom?: Array<{ key: string; type: string; value: string | number | boolean }>;
 }
 
 /** Sort columns that may be null: nulls sort first ascending and last descending on both databases. */
@@ -116,7 +118,17 @@ export function memberScopeWhere(principal: Principal): WhereOptions[] {
   return and;
 }
 
-export function compileMemberQuery(query: MemberListQuery, principal: Principal, guard: FieldGuard, contact: MemberContact) {
+/**
+ * Members holding a custom value, through the value index (see the member_custom_values
+ * migration); a region matches its sub-regions too, as codes nest by prefix.
+ */
+function customWhere(sequelize: Sequelize, filter: NonNullable<MemberListQuery['custom']>[number]): WhereOptions {
+  const value = String(filter.value);
+  const match = filter.type === 'region' ? `value LIKE ${sequelize.escape(`${value}%`)}` : `value = ${sequelize.escape(value)}`;
+  return { id: { [Op.in]: literal(`(SELECT member_id FROM member_custom_values WHERE field_key = ${sequelize.escape(filter.key)} AND ${match})`) } };
+}
+
+export function compileMemberQuery(query: MemberListQuery, principal: Principal, guard: FieldGuard, contact: MemberContact, sequelize: Sequelize) {
   const filters: FieldFilter[] = [];
   const and: WhereOptions[] = memberScopeWhere(principal);
   const add = (filter: FieldFilter, where: WhereOptions) => {
@@ -134,6 +146,7 @@ export function compileMemberQuery(query: MemberListQuery, principal: Principal,
   if (query.birthdayMonth !== undefined) add({ field: 'birthday', op: 'gte' }, { birthMonth: query.birthdayMonth });
   if (query.spendMin !== undefined) add({ field: 'totalSpent', op: 'gte' }, { totalSpent: { [Op.gte]: query.spendMin } });
   if (query.spendMax !== undefined) add({ field: 'totalSpent', op: 'lte' }, { totalSpent: { [Op.lte]: query.spendMax } });
+  for (const filter of query.custom ?? []) add({ field: `custom.${filter.key}`, op: 'eq', value: filter.value }, customWhere(sequelize, filter));
   guard.assertFilterable(filters);
   if (query.keyword) and.push(keywordWhere(query.keyword, guard, contact));
   guard.assertSortable([query.sort]);

@@ -136,7 +136,52 @@ export function defineMemberModels(sequelize: Sequelize) {
     },
     { sequelize, tableName: 'member_consents', timestamps: false, underscored: true },
   );
-  return { Member, MemberConsent };
+  class MemberField extends Model<InferAttributes<MemberField>, InferCreationAttributes<MemberField>> {
+    declare id: CreationOptional<number>;
+    declare fieldKey: string;
+    /** JSON of the form engine's CustomFieldDefinition. */
+    declare definition: string;
+    declare retired: CreationOptional<boolean>;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  MemberField.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      fieldKey: { type: DataTypes.STRING(64), allowNull: false },
+      definition: { type: DataTypes.TEXT, allowNull: false },
+      retired: {
+        type: DataTypes.BOOLEAN,
+        allowNull: false,
+        defaultValue: false,
+        get(this: MemberField) {
+          return Boolean(this.getDataValue('retired'));
+        },
+      },
+      createdAt: DataTypes.DATE(3),
+      updatedAt: DataTypes.DATE(3),
+    },
+    { sequelize, tableName: 'member_fields', timestamps: true, underscored: true },
+  );
+
+  class MemberCustomValue extends Model<InferAttributes<MemberCustomValue>, InferCreationAttributes<MemberCustomValue>> {
+    declare id: CreationOptional<number>;
+    declare memberId: number;
+    declare fieldKey: string;
+    declare value: string;
+    declare uniqueKey: string | null;
+  }
+  MemberCustomValue.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      memberId: { type: DataTypes.INTEGER, allowNull: false },
+      fieldKey: { type: DataTypes.STRING(64), allowNull: false },
+      value: { type: DataTypes.STRING(255), allowNull: false },
+      uniqueKey: DataTypes.STRING(64),
+    },
+    { sequelize, tableName: 'member_custom_values', timestamps: false, underscored: true },
+  );
+  return { Member, MemberConsent, MemberField, MemberCustomValue };
 }
 
 export type MemberModels = ReturnType<typeof defineMemberModels>;

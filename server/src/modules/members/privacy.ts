@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/service.js';
 import type { FieldRegistry } from '../access/field-policy/index.js';
 import { memberScopeWhere } from './list-query.js';
 import type { MemberConsents } from './consents.js';
+import type { CustomIndex } from './custom-index.js';
 import type { MemberContact } from './contact.js';
 import { memberView } from './member-view.js';
 import type { MemberModels } from './models.js';
@@ -54,6 +55,7 @@ export class MemberPrivacy {
       contact: MemberContact;
       registry: FieldRegistry;
       audit: AuditService;
+      index: CustomIndex;
     },
   ) {}
 
@@ -92,6 +94,7 @@ export class MemberPrivacy {
         .filter(([key, value]) => value !== null && (key in ERASED_COLUMNS || ['phone', 'email', 'idNumber'].includes(key)) && !(key === 'custom' && Object.keys(value as object).length === 0))
         .map(([key]) => key);
       await member.update({ ...ERASED_COLUMNS, status: 'erased', erasedAt: new Date() }, { transaction });
+      await this.deps.index.clear(id, transaction);
       await this.deps.audit.record({
         action: 'member.erase',
         entityType: 'member',

@@ -3,7 +3,8 @@ import { z } from '../../platform/http/zod.js';
 import { IdParams } from '../../platform/http/common-schemas.js';
 import { isFullEmail, isFullPhone, normalisePhone } from '../access/field-policy/formats.js';
 import { isValidCardNumber } from '../../platform/ids/card-number.js';
-import { isCalendarDay, isRegionCode, isResidentIdNumber } from './formats.js';
+import { isCalendarDay, isResidentIdNumber } from './formats.js';
+import { isRegionCode } from './form/index.js';
 import { MEMBER_SORTS } from './list-query.js';
 
 const optionalText = (max: number) =>
@@ -85,10 +86,17 @@ export const RevealBody = z.strictObject({
   reason,
 });
 
+const MEMBER_QUERY_KEYS = new Set([
+  'keyword', 'storeId', 'channel', 'tierId', 'managerId', 'status', 'registeredFrom', 'registeredTo',
+  'birthdayMonth', 'spendMin', 'spendMax', 'sort', 'order', 'limit', 'cursor',
+]);
+
 const day = z.string().refine(isCalendarDay, { error: localized('请输入日期，格式 YYYY-MM-DD', 'Enter a date as YYYY-MM-DD') });
 const fen = z.coerce.number().int().min(0);
 
-export const MemberQuery = z.strictObject({
+const CUSTOM_FILTER = /^custom\.[a-z][a-z0-9_]{0,63}$/;
+
+export const MemberQuery = z.object({
   keyword: z.string().trim().min(1).max(64).optional(),
   storeId: z.coerce.number().int().positive().optional(),
   channel: z.string().trim().max(32).optional(),
@@ -105,7 +113,16 @@ export const MemberQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   cursor: z.string().max(512).optional(),
-});
+})
+  // `custom.<key>=<value>` filters by a searchable custom field; any other extra key is refused.
+  .catchall(z.string().max(255))
+  .superRefine((query, context) => {
+    for (const key of Object.keys(query)) {
+      if (key.startsWith('custom.') ? !CUSTOM_FILTER.test(key) : !MEMBER_QUERY_KEYS.has(key)) {
+        context.addIssue({ code: 'unrecognized_keys', keys: [key], path: [], message: localized(`未知的查询参数：${key}`, `Unknown query parameter: ${key}`)() });
+      }
+    }
+  });
 
 export const LookupQuery = z
   .strictObject({ phone: PhoneSchema.optional(), cardNo: CardNoSchema.optional() })

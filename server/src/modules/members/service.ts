@@ -2,7 +2,7 @@ import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'seq
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
-import { invalidFields } from '../../platform/http/validation.js';
+import { invalidFields, type FieldError } from '../../platform/http/validation.js';
 import { formatCardNumber } from '../../platform/ids/card-number.js';
 import { nextInSequence } from '../../platform/ids/sequence.js';
 import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/business-day.js';
@@ -14,7 +14,11 @@ import type { MemberContact } from './contact.js';
 import { compileMemberQuery, encodeCursor, memberScopeWhere, type MemberListQuery } from './list-query.js';
 import { memberColumns, memberView, showMember, type ShownMember } from './member-view.js';
 import type { MemberModels, MemberRecord } from './models.js';
-import { MemberReferences } from './references.js';
+import type { CustomIndex } from './custom-index.js';
+import { isCustomValueConflict } from './custom-index.js';
+import type { CustomValues } from './custom-values.js';
+import { assertNoFieldErrors, fieldSearchValue } from './form/index.js';
+import type { MemberReferences } from './references.js';
 import { SensitiveReads } from './sensitive-reads.js';
 
 export interface MemberServiceDeps {
@@ -24,15 +28,28 @@ export interface MemberServiceDeps {
   registry: FieldRegistry;
   contact: MemberContact;
   references: MemberReferences;
+  custom: CustomValues;
+  index: CustomIndex;
   /** Keys the audit diffs' hashes of masked values. */
   diffKey: Buffer;
   cardPrefix: string;
   businessTimezone: string;
 }
 
+export type MemberListInput = Omit<MemberListQuery, 'registeredFrom' | 'registeredTo' | 'custom'> & {
+  registeredFrom?: string;
+  registeredTo?: string;
+  [custom: `custom.${string}`]: string;
+};
+
 export type MemberInput = PlainRecord & { phone?: string; homeStoreId?: number; cardNo?: string; custom?: PlainRecord };
 
 export const CARD_SEQUENCE = 'member.card';
+
+/** Custom values are stored only when they hold something; a cleared value is absent. */
+function withoutEmpty(values: PlainRecord): PlainRecord {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
+}
 
 export class MemberService {
   private readonly reads: SensitiveReads;
@@ -41,22 +58,26 @@ export class MemberService {
     this.reads = new SensitiveReads(deps.audit);
   }
 
-  guard(principal: Principal): FieldGuard {
+  /** The caller's guard over members, once the custom fields other nodes may have changed are known. */
+  async guard(principal: Principal): Promise<FieldGuard> {
+    await this.deps.custom.definitions();
     return fieldGuardFor(this.deps.registry, principal, 'member');
   }
 
-  async list(principal: Principal, query: Omit<MemberListQuery, 'registeredFrom' | 'registeredTo'> & { registeredFrom?: string; registeredTo?: string }) {
-    const guard = this.guard(principal);
+  async list(principal: Principal, query: MemberListInput) {
+    const guard = await this.guard(principal);
     const timezone = this.deps.businessTimezone;
     const compiled = compileMemberQuery(
       {
         ...query,
         registeredFrom: query.registeredFrom ? startOfBusinessDay(query.registeredFrom, timezone) : undefined,
         registeredTo: query.registeredTo ? startOfNextBusinessDay(query.registeredTo, timezone) : undefined,
+        custom: await this.customFilters(guard, query),
       },
       principal,
       guard,
       this.deps.contact,
+      this.deps.sequelize,
     );
     const rows = await this.deps.models.Member.findAll({ ...compiled, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
@@ -70,7 +91,7 @@ export class MemberService {
   }
 
   async get(principal: Principal, id: number): Promise<ShownMember> {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     const member = await this.findInScope(principal, id);
     await this.reads.record(guard, [member], 'detail');
     return showMember(guard, member, this.deps.contact);
@@ -78,7 +99,7 @@ export class MemberService {
 
   /** The POS lookup: one member by the whole phone number or card number, within the caller's stores. */
   async lookup(principal: Principal, query: { phone?: string; cardNo?: string }): Promise<ShownMember> {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     const where = query.phone !== undefined ? { phoneBidx: this.deps.contact.phoneIndex(query.phone) } : { cardNo: query.cardNo! };
     guard.assertFilterable([query.phone !== undefined ? { field: 'phone', op: 'eq', value: query.phone } : { field: 'cardNo', op: 'eq', value: query.cardNo }]);
     const member = await this.deps.models.Member.findOne({
@@ -90,12 +111,13 @@ export class MemberService {
   }
 
   async create(principal: Principal, input: MemberInput): Promise<ShownMember> {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     // Unknown custom keys are a 422 like any other bad input; known ones the caller may not write, a 403.
-    const custom = this.deps.references.customValues(input.custom, 'create');
+    const custom = withoutEmpty(await this.deps.custom.check(input.custom, 'create'));
     guard.assertWritable(input, { operation: 'create' });
     const homeStoreId = input.homeStoreId ?? this.defaultStore(principal);
-    await this.deps.references.check(principal, { ...input, homeStoreId });
+    await this.deps.references.check(principal, { ...input, homeStoreId }, custom);
+    const definitions = await this.deps.custom.definitions();
     try {
       const member = await withTransaction(this.deps.sequelize, async (transaction) => {
         const cardNo = input.cardNo ?? formatCardNumber(this.deps.cardPrefix, await nextInSequence(this.deps.sequelize, CARD_SEQUENCE));
@@ -110,39 +132,45 @@ export class MemberService {
           } as never,
           { transaction },
         );
+        await this.deps.index.write(row.id, custom, definitions, transaction);
         await this.recordChange('member.create', row, null, memberView(row, this.deps.contact), `新建会员 ${cardNo}`);
         return row;
       });
       return showMember(guard, member, this.deps.contact);
     } catch (error) {
-      throw await this.conflict(principal, error, input);
+      throw await this.conflict(principal, error, input, null, custom);
     }
   }
 
   async update(principal: Principal, id: number, patch: MemberInput): Promise<ShownMember> {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
+    const current = await this.findInScope(principal, id);
+    const previous = memberView(current, this.deps.contact).custom as PlainRecord;
+    const custom = patch.custom === undefined ? undefined : await this.deps.custom.check(patch.custom, 'update', previous);
     guard.assertWritable(patch, { operation: 'update' });
-    await this.findInScope(principal, id);
-    await this.deps.references.check(principal, patch, id);
+    await this.deps.references.check(principal, patch, custom ?? {}, id);
+    const definitions = await this.deps.custom.definitions();
+    let merged: PlainRecord = {};
     try {
       const member = await withTransaction(this.deps.sequelize, async (transaction) => {
         const row = await this.lockInScope(principal, id, transaction);
         const before = memberView(row, this.deps.contact);
-        const custom = this.deps.references.customValues(patch.custom, 'update', before.custom as PlainRecord);
+        merged = withoutEmpty({ ...(before.custom as PlainRecord), ...custom });
         const contactPatch = Object.fromEntries(['phone', 'email', 'idNumber'].filter((k) => patch[k] !== undefined && patch[k] !== before[k]).map((k) => [k, patch[k]]));
         row.set({
           ...(memberColumns(patch) as object),
           ...this.deps.contact.seal(contactPatch),
-          ...(patch.custom !== undefined ? { custom: JSON.stringify({ ...(before.custom as PlainRecord), ...custom }) } : {}),
+          ...(custom !== undefined ? { custom: JSON.stringify(merged) } : {}),
         } as never);
         if (row.changed() === false) return row;
         await row.save({ transaction });
+        if (custom !== undefined) await this.deps.index.write(row.id, merged, definitions, transaction);
         await this.recordChange('member.update', row, before, memberView(row, this.deps.contact), `修改会员 ${row.cardNo}`);
         return row;
       });
       return showMember(guard, member, this.deps.contact);
     } catch (error) {
-      throw await this.conflict(principal, error, patch);
+      throw await this.conflict(principal, error, patch, id, merged);
     }
   }
 
@@ -160,7 +188,7 @@ export class MemberService {
    * stays hidden: reveal lifts a mask, never a hiding.
    */
   async reveal(principal: Principal, id: number, fields: string[], reason: string) {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     const unknown = fields.filter((key) => !this.deps.registry.field('member', key));
     if (unknown.length > 0) throw new AppError('FIELD_NOT_REVEALABLE', { params: { fields: unknown.join(', ') }, details: { fields: unknown } });
     const hidden = fields.filter((key) => guard.policy(key).level === 'hidden');
@@ -186,12 +214,34 @@ export class MemberService {
   }
 
   /**
+   * `custom.<key>=<value>` query parameters as filters: the guard decides whether the
+   * caller may filter by the field (unknown or unsearchable fields are a 400, hidden ones
+   * a 403), the form engine normalizes the value as the field stores it.
+   */
+  private async customFilters(guard: FieldGuard, query: PlainRecord) {
+    const definitions = await this.deps.custom.definitions();
+    const filters: NonNullable<MemberListQuery['custom']> = [];
+    const errors: FieldError[] = [];
+    for (const [name, raw] of Object.entries(query)) {
+      if (!name.startsWith('custom.')) continue;
+      const key = name.slice('custom.'.length);
+      guard.assertFilterable([{ field: name, op: 'eq', value: raw }]);
+      const definition = definitions.find((d) => d.key === key)!;
+      const found = fieldSearchValue(definition, raw);
+      if (found.value === null) errors.push(...found.errors);
+      else filters.push({ key, type: definition.type, value: found.value });
+    }
+    assertNoFieldErrors(errors, 'query');
+    return filters;
+  }
+
+  /**
    * The member 360 view: profile and balances through the caller's field guard, and the
    * member's audit trail with each diff projected the same way. Orders, coupons, tags and
    * tier history join when their modules arrive; until then they are empty lists.
    */
   async overview(principal: Principal, id: number) {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     const member = await this.findInScope(principal, id);
     await this.reads.record(guard, [member], 'detail');
     const records = await this.deps.audit.list({ entityType: 'member', entityId: String(id), limit: 50 });
@@ -234,7 +284,7 @@ export class MemberService {
   }
 
   private async setStatus(principal: Principal, id: number, status: 'normal' | 'frozen', reason?: string): Promise<ShownMember> {
-    const guard = this.guard(principal);
+    const guard = await this.guard(principal);
     const member = await withTransaction(this.deps.sequelize, async (transaction) => {
       const row = await this.lockInScope(principal, id, transaction);
       if (row.status === status) throw new AppError(status === 'frozen' ? 'MEMBER_ALREADY_FROZEN' : 'MEMBER_NOT_FROZEN', { params: { id } });
@@ -268,8 +318,12 @@ export class MemberService {
    * member's card number when the caller may reach that member (the counter can then
    * find the customer at once), else without it: no other store's data leaks.
    */
-  private async conflict(principal: Principal, error: unknown, input: MemberInput): Promise<unknown> {
+  private async conflict(principal: Principal, error: unknown, input: MemberInput, memberId: number | null, custom: PlainRecord): Promise<unknown> {
     if (!(error instanceof UniqueConstraintError)) return error;
+    if (isCustomValueConflict(error)) {
+      const field = await this.deps.index.takenField(memberId, custom, await this.deps.custom.definitions());
+      return new AppError('MEMBER_CUSTOM_VALUE_TAKEN', { params: { field: field?.label.zh ?? '' }, details: { field: field ? `custom.${field.key}` : null } });
+    }
     const where = JSON.stringify(error.fields ?? {}) + String((error.parent as Error | undefined)?.message ?? '');
     if (where.includes('phone_bidx') && input.phone) {
       const existing = await this.deps.models.Member.findOne({

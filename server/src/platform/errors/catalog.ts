@@ -193,6 +193,18 @@ export const ERROR_CATALOG = {
     zh: '翻页参数无效或与当前排序不符，请回到第一页',
     en: 'The page cursor is invalid or belongs to another sort order; start again from the first page',
   },
+  MEMBER_CUSTOM_VALUE_TAKEN: {
+    status: 409,
+    zh: '“{field}”的值已被其他会员使用，该字段要求唯一',
+    en: 'Another member already has this value of "{field}", which must be unique',
+  },
+  MEMBER_FIELD_KEY_TAKEN: { status: 409, zh: '字段标识 {key} 已存在', en: 'A field with the key {key} already exists' },
+  MEMBER_FIELD_NOT_FOUND: { status: 404, zh: '自定义字段 {key} 不存在', en: 'Custom field {key} does not exist' },
+  MEMBER_FIELD_VALUES_NOT_UNIQUE: {
+    status: 409,
+    zh: '已有会员的“{field}”取值重复，不能设为唯一；请先处理重复的值',
+    en: 'Members already share values of "{field}", so it cannot be made unique; resolve the duplicates first',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -54,6 +54,7 @@ const REGISTRATION_FIELDS = [
   'member.homeStoreId',
   'member.channel',
   'member.referrerId',
+  'member.custom.*',
 ];
 
 export const BUILTIN_FIELD_POLICIES: Readonly<Record<BuiltinRoleCode, RoleFieldPolicy>> = {

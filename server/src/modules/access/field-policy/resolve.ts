@@ -1,7 +1,7 @@
 import { levelRank, type FieldLevel } from './levels.js';
 import type { MaskKind } from './masks.js';
 import type { EntityType, FieldDefinition, FieldRegistry } from './registry.js';
-import { policyKeyOf, type EntityDefault, type RoleFieldPolicy } from './role-policy.js';
+import { listsCreateField, policyKeyOf, type EntityDefault, type RoleFieldPolicy } from './role-policy.js';
 
 /**
  * Turns the field policies of the roles a user holds into one policy per field.
@@ -65,8 +65,7 @@ export function combineFieldPolicy(
     const kinds = perRole.filter((candidate) => candidate.level === 'masked').map((candidate) => candidate.mask!);
     mask = kinds.reduce((least, kind) => (REVEAL_ORDER.indexOf(kind) < REVEAL_ORDER.indexOf(least) ? kind : least));
   }
-  const key = policyKeyOf(entity, field.key);
-  const creatable = level === 'edit' || roles.some((policy) => policy.createFields?.includes(key) ?? false);
+  const creatable = level === 'edit' || roles.some((policy) => listsCreateField(policy, entity, field.key, field.custom));
   return Object.freeze({ level, mask, creatable });
 }
 

@@ -14,7 +14,8 @@ import { SENSITIVITIES } from './registry.js';
  * - `masks`: the mask a masked field shows for this role, instead of the field's default;
  * - `createFields`: fields the role may supply when it creates a record although it cannot
  *   change them afterwards (a cashier registering a member types the phone number, then
- *   sees it masked like any other).
+ *   sees it masked like any other). `member.custom.*` stands for every custom field,
+ *   including those defined later.
  */
 const level = z.enum(FIELD_LEVELS);
 const policyKey = z.string().regex(/^[a-z][a-z0-9_]*\.(?:custom\.[a-z][a-z0-9_]*|[a-z][A-Za-z0-9]*)$/, 'entity.field');
@@ -25,7 +26,7 @@ export const roleFieldPolicySchema = z.strictObject({
   defaults: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), entityDefaultSchema).optional(),
   fields: z.record(policyKey, level).optional(),
   masks: z.record(policyKey, z.enum(MASK_KINDS)).optional(),
-  createFields: z.array(policyKey).optional(),
+  createFields: z.array(z.union([policyKey, z.string().regex(/^[a-z][a-z0-9_]*\.custom\.\*$/, 'entity.custom.*')])).optional(),
 });
 
 export type EntityDefault = z.infer<typeof entityDefaultSchema>;
@@ -33,4 +34,10 @@ export type RoleFieldPolicy = z.infer<typeof roleFieldPolicySchema>;
 
 export function policyKeyOf(entity: string, fieldKey: string): string {
   return `${entity}.${fieldKey}`;
+}
+
+/** Whether a role's `createFields` names the field, directly or as `<entity>.custom.*`. */
+export function listsCreateField(policy: RoleFieldPolicy, entity: string, fieldKey: string, custom: boolean): boolean {
+  const fields = policy.createFields ?? [];
+  return fields.includes(policyKeyOf(entity, fieldKey)) || (custom && fields.includes(`${entity}.custom.*`));
 }
