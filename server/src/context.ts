@@ -28,6 +28,7 @@ import { StaffService } from './modules/staff/service.js';
 import { MemberConsents } from './modules/members/consents.js';
 import { MemberContact } from './modules/members/contact.js';
 import { MemberPrivacy } from './modules/members/privacy.js';
+import { MemberExports } from './modules/members/export.js';
 import { memberPrivacyRoutes } from './modules/members/privacy-routes.js';
 import { CustomFieldStore } from './modules/members/custom-field-store.js';
 import { customFieldRoutes } from './modules/members/custom-fields-routes.js';
@@ -37,6 +38,7 @@ import { CustomValues } from './modules/members/custom-values.js';
 import { defineMemberModels, type MemberModels } from './modules/members/models.js';
 import { MemberReferences } from './modules/members/references.js';
 import { memberRoutes } from './modules/members/routes.js';
+import { memberFileRoutes } from './modules/members/file-routes.js';
 import { MemberService } from './modules/members/service.js';
 import { staffRoutes } from './modules/staff/routes.js';
 import { defineStoreModels, type StoreModels } from './modules/stores/models.js';
@@ -69,6 +71,7 @@ export interface AppContext {
     roles: RoleService;
     staff: StaffService;
     members: MemberService;
+    memberExports: MemberExports;
     apiKeys: ApiKeyService;
     tasks: TaskService;
     jobs: JobsService<AppContext>;
@@ -157,6 +160,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   });
   jobRunner.tasks = tasks;
   const jobs = new JobsService(sequelize, jobRunner, audit, config.businessTimezone);
+  const memberExports = new MemberExports({ members, stores, custom: customValues, tasks, audit, timeZone: config.businessTimezone });
 
   const ctx: AppContext = {
     config,
@@ -164,7 +168,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     sequelize,
     readiness: new Readiness(),
     models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels },
-    services: { auth, access, audit, stores, roles, staff, members, apiKeys, tasks, jobs },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, apiKeys, tasks, jobs },
     jobRunner,
     jobBackend,
     fieldRegistry,
@@ -182,6 +186,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...memberRoutes(members),
       ...memberPrivacyRoutes(consents, privacy),
       ...customFieldRoutes(customFields),
+      ...memberFileRoutes(memberExports),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),

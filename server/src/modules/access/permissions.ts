@@ -26,7 +26,7 @@ const ACTION_LABELS: Record<string, Label> = {
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   'member:member': {
     label: { zh: '会员', en: 'Members' },
-    actions: ['view', 'create', 'update', 'freeze', 'reveal'],
+    actions: ['view', 'create', 'update', 'freeze', 'reveal', 'export', 'import'],
   },
   'member:privacy': { label: { zh: '个人信息权利（查阅复制、删除）', en: 'Personal data rights (copy, erase)' }, actions: ['export', 'erase'] },
   'system:form': { label: { zh: '会员表单设计', en: 'Member form design' }, actions: ['view', 'update'] },

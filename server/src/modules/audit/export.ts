@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { Locale } from '../../platform/http/request-context.js';
 import type { ActorType, AuditLogRecord, AuditResult } from './models.js';
+import { drained } from '../../platform/files/drain.js';
+import { businessTimeFormatter, zonedClock } from '../../platform/time/zoned-clock.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -47,23 +49,6 @@ const COLUMNS: Column[] = [
 ];
 
 /** `YYYY-MM-DD HH:mm:ss` parts of a moment in `timeZone`. */
-function zonedClock(timeZone: string): (date: Date) => Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
-  const format = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (date) => {
-    const parts = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
-    return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-  };
-}
-
 /** `audit-logs-20261123-143005.xlsx`, stamped in the business time zone. */
 export function exportFileName(now: Date, timeZone: string): string {
   const t = zonedClock(timeZone)(now);
@@ -82,11 +67,7 @@ export async function writeAuditWorkbook(
   options: { locale: Locale; timeZone: string },
 ): Promise<number> {
   const { locale } = options;
-  const clock = zonedClock(options.timeZone);
-  const time = (date: Date) => {
-    const t = clock(date);
-    return `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}:${t.second}`;
-  };
+  const time = businessTimeFormatter(options.timeZone);
   // exceljs costs about 28 MB once loaded: it loads with the first export, not at start-up.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -104,16 +85,4 @@ export async function writeAuditWorkbook(
   sheet.commit();
   await workbook.commit();
   return written;
-}
-
-function drained(out: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('close', done);
-  });
 }

@@ -197,6 +197,18 @@ export class AuthService {
     };
   }
 
+  /**
+   * A user's principal as it stands now, for work done on their behalf later (a
+   * background export): roles, scopes and field policies are read afresh, so a permission
+   * taken away meanwhile is gone. Null for a user who is missing or disabled.
+   */
+  async principalOf(userId: number): Promise<Principal | null> {
+    const user = await this.options.models.User.findByPk(userId);
+    if (!user || user.status !== 'active') return null;
+    const { roles, permissions, storeScope, ownMembersOnly, fieldPolicies } = await this.options.access.grantsOf(user.id);
+    return { kind: 'user', userId: user.id, username: user.username, sessionId: null, apiKeyId: null, roles, permissions, storeScope, ownMembersOnly, fieldPolicies, mustChangePassword: false };
+  }
+
   async logout(principal: Principal): Promise<void> {
     await withTransaction(this.options.sequelize, async (transaction) => {
       await this.options.models.Session.update(

@@ -86,17 +86,12 @@ export const RevealBody = z.strictObject({
   reason,
 });
 
-const MEMBER_QUERY_KEYS = new Set([
-  'keyword', 'storeId', 'channel', 'tierId', 'managerId', 'status', 'registeredFrom', 'registeredTo',
-  'birthdayMonth', 'spendMin', 'spendMax', 'sort', 'order', 'limit', 'cursor',
-]);
-
 const day = z.string().refine(isCalendarDay, { error: localized('请输入日期，格式 YYYY-MM-DD', 'Enter a date as YYYY-MM-DD') });
 const fen = z.coerce.number().int().min(0);
 
 const CUSTOM_FILTER = /^custom\.[a-z][a-z0-9_]{0,63}$/;
 
-export const MemberQuery = z.object({
+const MemberQueryBase = z.object({
   keyword: z.string().trim().min(1).max(64).optional(),
   storeId: z.coerce.number().int().positive().optional(),
   channel: z.string().trim().max(32).optional(),
@@ -113,16 +108,23 @@ export const MemberQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   cursor: z.string().max(512).optional(),
-})
-  // `custom.<key>=<value>` filters by a searchable custom field; any other extra key is refused.
-  .catchall(z.string().max(255))
-  .superRefine((query, context) => {
-    for (const key of Object.keys(query)) {
-      if (key.startsWith('custom.') ? !CUSTOM_FILTER.test(key) : !MEMBER_QUERY_KEYS.has(key)) {
+});
+
+/** `custom.<key>=<value>` filters by a searchable custom field; any other extra key is refused. */
+function withCustomFilters<T extends z.ZodObject>(schema: T): z.ZodType<z.output<T> & { [filter: `custom.${string}`]: string }, z.input<T>> {
+  const known = new Set(Object.keys(schema.shape));
+  return schema.catchall(z.string().max(255)).superRefine((query, context) => {
+    for (const key of Object.keys(query as object)) {
+      if (key.startsWith('custom.') ? !CUSTOM_FILTER.test(key) : !known.has(key)) {
         context.addIssue({ code: 'unrecognized_keys', keys: [key], path: [], message: localized(`未知的查询参数：${key}`, `Unknown query parameter: ${key}`)() });
       }
     }
-  });
+  }) as never;
+}
+
+export const MemberQuery = withCustomFilters(MemberQueryBase);
+/** An export takes every member the list's filters match, in the list's order. */
+export const MemberExportBody = withCustomFilters(MemberQueryBase.omit({ cursor: true, limit: true }));
 
 export const LookupQuery = z
   .strictObject({ phone: PhoneSchema.optional(), cardNo: CardNoSchema.optional() })

@@ -66,8 +66,42 @@ export class MemberService {
 
   async list(principal: Principal, query: MemberListInput) {
     const guard = await this.guard(principal);
+    const compiled = await this.compile(principal, guard, query);
+    const rows = await this.deps.models.Member.findAll({ ...compiled, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const items = page.map((row) => showMember(guard, row, this.deps.contact));
+    await this.reads.record(guard, page, 'list');
+    return {
+      items,
+      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, query.order, last.get(query.sort), last.id) : null,
+    };
+  }
+
+  /** How many members a list query matches, for an export's plan; the guard has checked the query. */
+  async count(principal: Principal, query: MemberListInput): Promise<number> {
+    const guard = await this.guard(principal);
+    const { where } = await this.compile(principal, guard, { ...query, cursor: undefined });
+    return this.deps.models.Member.count({ where });
+  }
+
+  /** Every member a list query matches, in its order, page by page, as the caller may see them. */
+  async *scan(principal: Principal, query: MemberListInput, pageSize = 1000): AsyncGenerator<ShownMember> {
+    const guard = await this.guard(principal);
+    let cursor: string | undefined;
+    for (;;) {
+      const compiled = await this.compile(principal, guard, { ...query, cursor });
+      const rows = await this.deps.models.Member.findAll({ ...compiled, limit: pageSize });
+      for (const row of rows) yield showMember(guard, row, this.deps.contact);
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      cursor = encodeCursor(query.sort, query.order, last.get(query.sort), last.id);
+    }
+  }
+
+  private async compile(principal: Principal, guard: FieldGuard, query: MemberListInput) {
     const timezone = this.deps.businessTimezone;
-    const compiled = compileMemberQuery(
+    return compileMemberQuery(
       {
         ...query,
         registeredFrom: query.registeredFrom ? startOfBusinessDay(query.registeredFrom, timezone) : undefined,
@@ -79,15 +113,6 @@ export class MemberService {
       this.deps.contact,
       this.deps.sequelize,
     );
-    const rows = await this.deps.models.Member.findAll({ ...compiled, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    const items = page.map((row) => showMember(guard, row, this.deps.contact));
-    await this.reads.record(guard, page, 'list');
-    return {
-      items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, query.order, last.get(query.sort), last.id) : null,
-    };
   }
 
   async get(principal: Principal, id: number): Promise<ShownMember> {

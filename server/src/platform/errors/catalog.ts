@@ -205,6 +205,11 @@ export const ERROR_CATALOG = {
     zh: '已有会员的“{field}”取值重复，不能设为唯一；请先处理重复的值',
     en: 'Members already share values of "{field}", so it cannot be made unique; resolve the duplicates first',
   },
+  MEMBER_EXPORT_TOO_LARGE: {
+    status: 422,
+    zh: '筛选结果有 {matched} 位会员，超过单次导出上限 {max}，请缩小筛选范围',
+    en: 'The filter matches {matched} members, more than one export may hold ({max}); narrow the filter',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
