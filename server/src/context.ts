@@ -29,6 +29,7 @@ import { MemberConsents } from './modules/members/consents.js';
 import { MemberContact } from './modules/members/contact.js';
 import { MemberPrivacy } from './modules/members/privacy.js';
 import { MemberExports } from './modules/members/export.js';
+import { MemberImporter } from './modules/members/import/importer.js';
 import { memberPrivacyRoutes } from './modules/members/privacy-routes.js';
 import { CustomFieldStore } from './modules/members/custom-field-store.js';
 import { customFieldRoutes } from './modules/members/custom-fields-routes.js';
@@ -72,6 +73,7 @@ export interface AppContext {
     staff: StaffService;
     members: MemberService;
     memberExports: MemberExports;
+    memberImporter: MemberImporter;
     apiKeys: ApiKeyService;
     tasks: TaskService;
     jobs: JobsService<AppContext>;
@@ -160,6 +162,20 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   });
   jobRunner.tasks = tasks;
   const jobs = new JobsService(sequelize, jobRunner, audit, config.businessTimezone);
+  const memberImporter = new MemberImporter({
+    sequelize,
+    models: memberModels,
+    members,
+    contact: memberContact,
+    custom: customValues,
+    index: customIndex,
+    stores,
+    audit,
+    cardPrefix: config.members.cardPrefix,
+    timeZone: config.businessTimezone,
+    tasks,
+    outputRoot,
+  });
   const memberExports = new MemberExports({ members, stores, custom: customValues, tasks, audit, timeZone: config.businessTimezone });
 
   const ctx: AppContext = {
@@ -168,7 +184,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     sequelize,
     readiness: new Readiness(),
     models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels },
-    services: { auth, access, audit, stores, roles, staff, members, memberExports, apiKeys, tasks, jobs },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs },
     jobRunner,
     jobBackend,
     fieldRegistry,
@@ -183,10 +199,11 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       }),
       ...storeRoutes(stores),
       ...staffRoutes(staff),
+      // Before memberRoutes: /members/exports and /members/import-* are not member ids.
+      ...memberFileRoutes({ exports: memberExports, importer: memberImporter, custom: customValues, outputRoot, maxUploadBytes: config.members.importMaxMegabytes * 1024 * 1024 }),
       ...memberRoutes(members),
       ...memberPrivacyRoutes(consents, privacy),
       ...customFieldRoutes(customFields),
-      ...memberFileRoutes(memberExports),
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),

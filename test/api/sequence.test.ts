@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import { createSequelize } from '../../server/src/platform/db/connect.js';
 import { runMigrations } from '../../server/src/platform/db/migrate.js';
 import { withTransaction } from '../../server/src/platform/db/transaction.js';
-import { nextInSequence } from '../../server/src/platform/ids/sequence.js';
+import { nextInSequence, reserveInSequence } from '../../server/src/platform/ids/sequence.js';
 import { createTestDatabase, TEST_DIALECT, type TestDatabase } from '../support/database.js';
 
 describe(`named sequences (${TEST_DIALECT})`, function () {
@@ -42,5 +42,21 @@ describe(`named sequences (${TEST_DIALECT})`, function () {
     }
     expect(await nextInSequence(sequelize, 'cards')).to.equal(2);
     expect(await nextInSequence(sequelize, 'orders')).to.equal(1);
+  });
+
+  it('reserves blocks of consecutive numbers that never overlap single numbers or each other', async () => {
+    const results = await Promise.all([
+      reserveInSequence(sequelize, 'blocks', 1000),
+      nextInSequence(other, 'blocks'),
+      reserveInSequence(other, 'blocks', 10),
+      nextInSequence(sequelize, 'blocks'),
+    ]);
+    const taken = [
+      ...Array.from({ length: 1000 }, (_, i) => results[0] + i),
+      results[1],
+      ...Array.from({ length: 10 }, (_, i) => results[2] + i),
+      results[3],
+    ].sort((a, b) => a - b);
+    expect(taken).to.deep.equal(Array.from({ length: 1012 }, (_, i) => i + 1));
   });
 });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import type { Response } from 'superagent';
@@ -26,4 +28,15 @@ export async function taskOutput(test: TestApp, token: string, id: number): Prom
   const res = await test.http().get(`/api/v1/tasks/${id}/output`).set('Authorization', `Bearer ${token}`).buffer(true).parse(binary);
   expect(res.status).to.equal(200);
   return res.body as Buffer;
+}
+
+/** Waits for a task and asserts it succeeded; on failure the message carries the server log's tail. */
+export async function succeededTask(test: TestApp, token: string, id: number, timeoutMs = 30_000) {
+  const done = await settledTask(test, token, id, timeoutMs);
+  if (done.status !== 'succeeded') {
+    const dir = path.join(test.dataDir, 'logs');
+    const log = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(dir, f), 'utf8').slice(-4000)).join('\n') : '';
+    expect.fail(`task ${id} ${done.status}: ${JSON.stringify(done.error)}\n${log}`);
+  }
+  return done;
 }

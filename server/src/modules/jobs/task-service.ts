@@ -171,6 +171,22 @@ export class TaskService implements TaskTracker {
       fs.rmSync(path.dirname(path.join(this.options.outputRoot, task.outputFile!)), { recursive: true, force: true });
       await task.update({ outputFile: null });
     }
-    return expired.length;
+    return expired.length + this.purgeOldUploads(now);
+  }
+
+  /** Files users uploaded for a task (member sheets) go after the same retention as outputs. */
+  private purgeOldUploads(now: Date): number {
+    const dir = path.join(this.options.outputRoot, 'uploads');
+    if (!fs.existsSync(dir)) return 0;
+    const cutoff = now.getTime() - this.options.retentionDays * 86_400_000;
+    let removed = 0;
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (fs.statSync(file).mtimeMs < cutoff) {
+        fs.rmSync(file, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 }

@@ -42,6 +42,21 @@ export function memberView(member: MemberRecord, contact: MemberContact): PlainR
   };
 }
 
+/** The row of a new member: API fields as columns, contact data sealed, custom values as JSON. */
+export function newMemberRow(
+  input: PlainRecord,
+  custom: PlainRecord,
+  contact: MemberContact,
+  placed: { cardNo: string; homeStoreId: number; registeredAt: Date },
+): PlainRecord {
+  return {
+    ...memberColumns(input),
+    ...contact.seal({ phone: input.phone as string, email: (input.email as string | null) ?? null, idNumber: (input.idNumber as string | null) ?? null }),
+    ...placed,
+    custom: JSON.stringify(custom),
+  };
+}
+
 /** The columns an edit of these API fields writes, birthday month included. */
 export function memberColumns(input: PlainRecord): PlainRecord {
   const { phone: _phone, email: _email, idNumber: _idNumber, custom: _custom, ...plain } = input;

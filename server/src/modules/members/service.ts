@@ -12,7 +12,7 @@ import type { PlainRecord } from '../access/field-policy/record-shape.js';
 import { fieldGuardFor } from '../access/guards.js';
 import type { MemberContact } from './contact.js';
 import { compileMemberQuery, encodeCursor, memberScopeWhere, type MemberListQuery } from './list-query.js';
-import { memberColumns, memberView, showMember, type ShownMember } from './member-view.js';
+import { memberColumns, memberView, newMemberRow, showMember, type ShownMember } from './member-view.js';
 import type { MemberModels, MemberRecord } from './models.js';
 import type { CustomIndex } from './custom-index.js';
 import { isCustomValueConflict } from './custom-index.js';
@@ -146,17 +146,7 @@ export class MemberService {
     try {
       const member = await withTransaction(this.deps.sequelize, async (transaction) => {
         const cardNo = input.cardNo ?? formatCardNumber(this.deps.cardPrefix, await nextInSequence(this.deps.sequelize, CARD_SEQUENCE));
-        const row = await this.deps.models.Member.create(
-          {
-            ...(memberColumns(input) as object),
-            ...this.deps.contact.seal({ phone: input.phone, email: (input.email as string | null) ?? null, idNumber: (input.idNumber as string | null) ?? null }),
-            cardNo,
-            homeStoreId,
-            registeredAt: new Date(),
-            custom: JSON.stringify(custom),
-          } as never,
-          { transaction },
-        );
+        const row = await this.deps.models.Member.create(newMemberRow(input, custom, this.deps.contact, { cardNo, homeStoreId, registeredAt: new Date() }) as never, { transaction });
         await this.deps.index.write(row.id, custom, definitions, transaction);
         await this.recordChange('member.create', row, null, memberView(row, this.deps.contact), `新建会员 ${cardNo}`);
         return row;

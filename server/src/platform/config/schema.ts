@@ -136,6 +136,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Digits printed before each new card number's sequence (at most 6); changing it affects new cards only. */
       cardPrefix: z.string().regex(/^\d{0,6}$/, 'expected at most 6 digits, e.g. 8').default('8'),
+      /** The largest member sheet an import accepts. */
+      importMaxMegabytes: positiveInt('expected a positive integer of megabytes, e.g. 30').max(200, 'expected at most 200').default(30),
     })
     .prefault({}),
   jobs: z

@@ -210,6 +210,27 @@ export const ERROR_CATALOG = {
     zh: '筛选结果有 {matched} 位会员，超过单次导出上限 {max}，请缩小筛选范围',
     en: 'The filter matches {matched} members, more than one export may hold ({max}); narrow the filter',
   },
+  MEMBER_IMPORT_FILE_TYPE: {
+    status: 415,
+    zh: '请上传 .xlsx 或 .csv 文件（Content-Type 须为 xlsx 或 text/csv）',
+    en: 'Upload an .xlsx or .csv file (Content-Type xlsx or text/csv)',
+  },
+  MEMBER_IMPORT_FILE_EMPTY: { status: 422, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+  MEMBER_IMPORT_FILE_NOT_FOUND: {
+    status: 404,
+    zh: '找不到上传的文件，可能已过期，请重新上传',
+    en: 'The uploaded file was not found (it may have expired); upload it again',
+  },
+  MEMBER_IMPORT_FILE_UNREADABLE: {
+    status: 422,
+    zh: '无法读取该文件：{reason}',
+    en: 'The file cannot be read: {reason}',
+  },
+  MEMBER_IMPORT_TOO_MANY_ROWS: {
+    status: 422,
+    zh: '文件有 {rows} 行，超过单次导入上限 {max} 行，请拆分后导入',
+    en: 'The file has {rows} rows, more than one import may hold ({max}); split it',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -16,3 +16,8 @@ export function startOfBusinessDay(day: string, timeZone: string): Date {
 export function startOfNextBusinessDay(day: string, timeZone: string): Date {
   return dayjs.tz(day, timeZone).add(1, 'day').toDate();
 }
+
+/** `2026-03-05 14:30:00` read on the business clock. */
+export function businessDateTime(local: string, timeZone: string): Date {
+  return dayjs.tz(local.replace(' ', 'T'), timeZone).toDate();
+}
