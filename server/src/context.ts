@@ -23,6 +23,7 @@ import { createFieldRegistry, registerBuiltinFields, type FieldRegistry } from '
 import { defineAccessModels, type AccessModels } from './modules/access/models.js';
 import { RoleService } from './modules/access/roles-service.js';
 import { accessRoutes } from './modules/access/routes.js';
+import { auditDiffView } from './modules/access/guards.js';
 import { AccessService } from './modules/access/service.js';
 import { StaffService } from './modules/staff/service.js';
 import { MemberConsents } from './modules/members/consents.js';
@@ -116,8 +117,8 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     },
   });
   const stores = new StoreService(sequelize, storeModels, audit);
-  const roles = new RoleService(sequelize, accessModels, fieldRegistry, audit);
-  const staff = new StaffService(sequelize, { auth: authModels, access: accessModels, stores: storeModels }, auth, audit);
+  const roles = new RoleService(sequelize, accessModels, fieldRegistry, audit, () => access.forget());
+  const staff = new StaffService(sequelize, { auth: authModels, access: accessModels, stores: storeModels }, auth, audit, (userId) => access.forget(userId));
   const apiKeys = new ApiKeyService(sequelize, { access: accessModels, auth: authModels }, access, audit);
   const fieldCipher = new FieldCipher(loadFieldKeys(config.dataDir, config.crypto));
   const memberModels = defineMemberModels(sequelize);
@@ -196,6 +197,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...auditRoutes(audit, () => verifyAuditTrail(sequelize, auditModels, auditKeys, currentRequestContext()?.locale), {
         businessTimezone: config.businessTimezone,
         tasks,
+        diffView: (principal) => auditDiffView(fieldRegistry, principal),
       }),
       ...storeRoutes(stores),
       ...staffRoutes(staff),

@@ -46,6 +46,18 @@ describe(`roles and API keys (${TEST_DIALECT})`, () => {
       expect(actions).to.deep.equal(['role.create', 'role.update', 'role.delete']);
     });
 
+    it("applies a role's change to its holders' very next request, although grants are cached", async () => {
+      const created = await test.http().post('/api/v1/roles').set(as('root')).send({
+        code: 'viewer_now', nameZh: '查看', nameEn: 'Viewer', permissions: ['system:store:view'], dataScope: 'all', fieldPolicy: {},
+      });
+      await createStaff(test, { username: 'viewer1', password: STAFF_PASSWORD, roles: ['viewer_now'] });
+      const token = await tokenFor(test, 'viewer1', STAFF_PASSWORD);
+      expect((await test.http().get('/api/v1/stores').set('Authorization', `Bearer ${token}`)).status).to.equal(200);
+      await test.http().patch(`/api/v1/roles/${created.body.id}`).set(as('root')).send({ permissions: ['system:user:view'] });
+      expect((await test.http().get('/api/v1/stores').set('Authorization', `Bearer ${token}`)).status).to.equal(403);
+      expect((await test.http().get('/api/v1/users').set('Authorization', `Bearer ${token}`)).status).to.equal(200);
+    });
+
     it('refuses unknown permissions and fields, and granting what the caller lacks', async () => {
       const base = { nameZh: 'x', nameEn: 'x', dataScope: 'assigned', fieldPolicy: {} };
       const unknown = await test.http().post('/api/v1/roles').set(as('root')).send({ ...base, code: 'r1', permissions: ['member:profile:fly'] });
@@ -109,6 +121,9 @@ describe(`roles and API keys (${TEST_DIALECT})`, () => {
       const key = await test.http().post('/api/v1/api-keys').set('Authorization', `Bearer ${makerToken}`).send({ name: 'sync', scopes: ['system:store:view', 'system:role:view'] });
       expect((await test.http().get('/api/v1/roles').set('Authorization', `Bearer ${key.body.secret}`)).status).to.equal(200);
       await test.ctx.models.access.Role.update({ permissions: JSON.stringify(['system:store:view', 'system:apikey:create']) }, { where: { code: 'integrator' } });
+      // Written behind the role service's back: nodes see it once their cached grants expire
+      // (GRANTS_CACHE_MS); this test does not wait for that.
+      test.ctx.services.access.forget();
       expect((await test.http().get('/api/v1/roles').set('Authorization', `Bearer ${key.body.secret}`)).status).to.equal(403);
       expect((await test.http().get('/api/v1/stores').set('Authorization', `Bearer ${key.body.secret}`)).status).to.equal(200);
       await test.ctx.models.auth.User.update({ status: 'disabled' }, { where: { id: maker.id } });

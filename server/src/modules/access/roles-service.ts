@@ -32,6 +32,8 @@ export class RoleService {
     private readonly models: AccessModels,
     private readonly registry: FieldRegistry,
     private readonly audit: AuditService,
+    /** Users' cached grants are stale once a role changes. */
+    private readonly grantsChanged: () => void = () => {},
   ) {}
 
   async list(): Promise<RoleView[]> {
@@ -86,6 +88,7 @@ export class RoleService {
         if (!keepsAll || (patch.dataScope !== undefined && patch.dataScope !== 'all')) throw new AppError('SUPER_ADMIN_FIXED');
       }
       this.check(principal, patch.permissions ?? [], patch.fieldPolicy ?? {});
+      this.grantsChanged();
       await role.update(
         {
           ...(patch.nameZh !== undefined ? { nameZh: patch.nameZh } : {}),
@@ -119,6 +122,7 @@ export class RoleService {
       if (role.builtin) throw new AppError('ROLE_BUILTIN');
       const count = await this.models.UserRole.count({ where: { roleId: role.id }, transaction });
       if (count > 0) throw new AppError('ROLE_IN_USE', { params: { count } });
+      this.grantsChanged();
       await role.destroy({ transaction });
       await this.audit.record({
         action: 'role.delete',

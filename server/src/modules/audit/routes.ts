@@ -19,11 +19,15 @@ export interface AuditRouteOptions {
   maxExportRows?: number;
   /** Queues background exports. */
   tasks: TaskService;
+  /** The diffs of an audit record as this reader may see them (field policies of members and the like). */
+  diffView: (principal: Principal) => DiffView;
 }
 
 export const MAX_EXPORT_ROWS = 50_000;
 
-function toItem(record: AuditLogRecord) {
+type DiffView = (entityType: string | null, diff: unknown) => unknown;
+
+function toItem(record: AuditLogRecord, view: DiffView) {
   return {
     id: Number(record.id),
     occurredAt: record.occurredAt,
@@ -40,7 +44,7 @@ function toItem(record: AuditLogRecord) {
     entityId: record.entityId,
     result: record.result,
     summary: record.summary,
-    diff: record.diff ? (JSON.parse(record.diff) as unknown) : null,
+    diff: record.diff ? view(record.entityType, JSON.parse(record.diff) as unknown) : null,
   };
 }
 
@@ -75,7 +79,7 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
         const items = await audit.list({ ...filterOf(query, principal!), before: query.before, limit: query.limit + 1 });
         const page = items.slice(0, query.limit);
         return {
-          items: page.map(toItem),
+          items: page.map((record) => toItem(record, options.diffView(principal!))),
           nextBefore: items.length > query.limit ? Number(page[page.length - 1].id) : null,
         };
       },
@@ -119,6 +123,7 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
           through: plan.through,
           rows: plan.rows,
           locale,
+          userId: principal!.userId,
         };
         const task = await tasks.submit(principal!, 'audit.export', input, async (queued) => {
           await audit.recordExport(filter, plan, { taskId: Number(queued.id) });
@@ -140,7 +145,7 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
         const scope = principal!.storeScope;
         const record = found && (scope === null || (found.storeId !== null && scope.includes(Number(found.storeId)))) ? found : null;
         if (!record) throw new AppError('AUDIT_LOG_NOT_FOUND', { params: { id: params.id } });
-        return toItem(record);
+        return toItem(record, options.diffView(principal!));
       },
     }),
     defineRoute({

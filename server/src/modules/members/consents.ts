@@ -62,7 +62,7 @@ export class MemberConsents {
           entityId: memberId,
           storeId: member?.homeStoreId ?? null,
           summary: `会员 ${member?.cardNo ?? memberId} 营销授权：${changed.map((c) => `${CHANNEL_LABELS[c]}${choice[c] ? '同意' : '撤回'}`).join('、')}（来源：${source}）`,
-          diff: changed.map((channel) => ({ field: `consent.${channel}`, before: current.get(channel)?.granted ?? false, after: choice[channel] })),
+          diff: { consent: changed.map((channel) => ({ channel, before: current.get(channel)?.granted ?? false, after: choice[channel], source })) },
         });
       }
       return this.view(memberId);

@@ -48,6 +48,8 @@ export class StaffService {
     private readonly models: { auth: AuthModels; access: AccessModels; stores: StoreModels },
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    /** A user's cached grants are stale once their roles or stores change. */
+    private readonly grantsChanged: (userId: number) => void = () => {},
   ) {}
 
   async list(principal: Principal, query: { keyword?: string; status?: string; roleCode?: string; storeId?: number }) {
@@ -268,6 +270,7 @@ export class StaffService {
 
   private async setLinks(userId: number, roleIds: number[] | null, storeIds: number[] | null, transaction: Transaction) {
     const { UserRole, UserStore } = this.models.access;
+    if (roleIds || storeIds) this.grantsChanged(userId);
     if (roleIds) {
       await UserRole.destroy({ where: { userId }, transaction });
       await UserRole.bulkCreate(roleIds.map((roleId) => ({ userId, roleId })), { transaction });
