@@ -87,6 +87,7 @@ export function createApp(ctx: AppContext): Express {
     throw new AppError('NOT_FOUND', { params: { method: req.method, path: requestPath } });
   });
 
+  for (const page of ctx.pages) app.use(page);
   serveConsole(app);
   app.use(
     errorHandler(logger, {

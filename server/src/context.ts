@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { Router } from 'express';
 import type { Sequelize } from 'sequelize';
 import { JOBS } from './jobs.js';
 import { createJobsBackend } from './platform/jobs/backend.js';
@@ -42,6 +43,7 @@ import { MemberReferences } from './modules/members/references.js';
 import { memberRoutes } from './modules/members/routes.js';
 import { memberFileRoutes } from './modules/members/file-routes.js';
 import { MemberService } from './modules/members/service.js';
+import { createRegistration, type RegistrationService } from './modules/registration/index.js';
 import { staffRoutes } from './modules/staff/routes.js';
 import { defineStoreModels, type StoreModels } from './modules/stores/models.js';
 import { storeRoutes } from './modules/stores/routes.js';
@@ -78,6 +80,7 @@ export interface AppContext {
     apiKeys: ApiKeyService;
     tasks: TaskService;
     jobs: JobsService<AppContext>;
+    registration: RegistrationService;
   };
   /** Background jobs: defined here, started by main.ts (or the worker) once the database is ready. */
   jobRunner: JobRunner<AppContext>;
@@ -88,6 +91,8 @@ export interface AppContext {
   auditKeys: AuditKeys;
   auditSealer: AuditSealer;
   routes: RouteSpec[];
+  /** Public HTML pages outside the API (self-registration's /r/<code>); the app mounts them before the console. */
+  pages: Router[];
   startedAt: Date;
 }
 
@@ -141,6 +146,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     businessTimezone: config.businessTimezone,
   });
   const consents = new MemberConsents(sequelize, memberModels, members, audit);
+  const registration = createRegistration({ sequelize, logger, env: config.env, businessTimezone: config.businessTimezone, audit, stores, members, consents, custom: customValues, contact: memberContact, cipher: fieldCipher });
   const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit, index: customIndex });
   const startedAt = new Date();
 
@@ -185,7 +191,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     sequelize,
     readiness: new Readiness(),
     models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels },
-    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service },
     jobRunner,
     jobBackend,
     fieldRegistry,
@@ -206,11 +212,13 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...memberRoutes(members),
       ...memberPrivacyRoutes(consents, privacy),
       ...customFieldRoutes(customFields),
+      ...registration.routes,
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),
       ...taskRoutes(tasks, audit),
     ],
+    pages: [registration.page],
     startedAt,
   };
   return ctx;

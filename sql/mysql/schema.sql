@@ -225,6 +225,9 @@ CREATE TABLE `members` (
   KEY `members_channel` (`channel`),
   KEY `members_last_visit_at` (`last_visit_at`,`id`),
   KEY `members_total_spent` (`total_spent`,`id`),
+  KEY `members_points_balance` (`points_balance`,`id`),
+  KEY `members_stored_value_balance` (`stored_value_balance`,`id`),
+  KEY `members_birthday` (`birthday`,`id`),
   CONSTRAINT `members_ibfk_1` FOREIGN KEY (`home_store_id`) REFERENCES `stores` (`id`),
   CONSTRAINT `members_ibfk_2` FOREIGN KEY (`referrer_id`) REFERENCES `members` (`id`),
   CONSTRAINT `members_ibfk_3` FOREIGN KEY (`manager_id`) REFERENCES `users` (`id`)
@@ -275,6 +278,40 @@ CREATE TABLE `password_history` (
   PRIMARY KEY (`id`),
   KEY `password_history_user_id_created_at` (`user_id`,`created_at`),
   CONSTRAINT `password_history_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `registration_channels` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `code` varchar(32) NOT NULL,
+  `name` varchar(64) NOT NULL,
+  `store_id` bigint unsigned NOT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'active',
+  `privacy_notice` text NOT NULL,
+  `consent_text` varchar(500) NOT NULL,
+  `fields` text NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `code` (`code`),
+  KEY `registration_channels_store_id` (`store_id`),
+  CONSTRAINT `registration_channels_ibfk_1` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `registration_codes` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `channel_id` bigint unsigned NOT NULL,
+  `phone_bidx` char(64) NOT NULL,
+  `code_hash` char(64) NOT NULL,
+  `attempts` int NOT NULL DEFAULT 0,
+  `expires_at` datetime(3) NOT NULL,
+  `used_at` datetime(3) DEFAULT NULL,
+  `ip` varchar(45) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `registration_codes_phone` (`phone_bidx`,`created_at`),
+  KEY `registration_codes_ip` (`ip`,`created_at`),
+  KEY `registration_codes_channel` (`channel_id`,`created_at`),
+  CONSTRAINT `registration_codes_ibfk_1` FOREIGN KEY (`channel_id`) REFERENCES `registration_channels` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `roles` (

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000). */
+/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -21,6 +21,9 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'member:member:reveal',
     'member:member:export',
     'member:member:import',
+    'member:channel:view',
+    'member:channel:create',
+    'member:channel:update',
   ],
   cashier1: ['system:store:view', 'member:member:view', 'member:member:create'],
   auditor1: ['audit:log:view', 'audit:log:export', 'audit:log:verify', 'system:store:view', 'system:user:view', 'system:role:view', 'member:member:view'],

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { isValidCardNumber } from '../../server/src/platform/ids/card-number.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { seedAccessFixture, type AccessFixture } from '../support/access.js';
+import { STAFF_PASSWORD, seedAccessFixture, type AccessFixture } from '../support/access.js';
+import { createStaff, tokenFor } from '../support/users.js';
 import { TEST_DIALECT } from '../support/database.js';
 
 describe(`members: register, find, change, freeze, reveal (${TEST_DIALECT})`, function () {
@@ -149,6 +150,27 @@ describe(`members: register, find, change, freeze, reveal (${TEST_DIALECT})`, fu
       expect(lookup.status).to.equal(404);
       const listed = await test.http().get('/api/v1/members').query({ keyword: phone }).set(as('manager2'));
       expect(listed.body.items).to.deep.equal([]);
+    });
+
+    it('limits an own-members-only role to the members it manages, by list, id and lookup', async () => {
+      await test.ctx.models.access.Role.create({
+        code: 'consultant',
+        nameZh: '顾问',
+        nameEn: 'Consultant',
+        builtin: false,
+        permissions: JSON.stringify(['member:member:view']),
+        dataScope: 'own',
+        fieldPolicy: JSON.stringify({ defaults: { member: 'read' } }),
+      });
+      const consultant = await createStaff(test, { username: 'consultant1', password: STAFF_PASSWORD, roles: ['consultant'] });
+      await test.ctx.models.access.UserStore.create({ userId: consultant.id, storeId: f.stores.s1.id });
+      const token = { Authorization: `Bearer ${await tokenFor(test, 'consultant1', STAFF_PASSWORD)}` };
+      const managed = await create('root', { phone: nextPhone(), homeStoreId: f.stores.s1.id, managerId: consultant.id });
+      const listed = await test.http().get('/api/v1/members').query({ limit: 200 }).set(token);
+      expect(listed.body.items.map((m: { id: number }) => m.id)).to.deep.equal([managed.id]);
+      expect((await test.http().get(`/api/v1/members/${member.id}`).set(token)).status).to.equal(404);
+      expect((await test.http().get('/api/v1/members/lookup').query({ phone }).set(token)).status).to.equal(404);
+      expect((await test.http().get(`/api/v1/members/${managed.id}`).set(token)).status).to.equal(200);
     });
 
     it('finds by keyword: whole phone, last four digits, card number, name prefix', async () => {

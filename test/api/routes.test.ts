@@ -23,7 +23,14 @@ describe(`route registry (${TEST_DIALECT})`, () => {
 
   it('keeps public routes to the few that must be', () => {
     const publicRoutes = test.ctx.routes.filter((r) => r.access.kind === 'public').map((r) => `${r.method} ${r.path}`);
-    expect(publicRoutes).to.have.members(['get /api/v1/auth/public-key', 'post /api/v1/auth/login']);
+    expect(publicRoutes).to.have.members([
+      'get /api/v1/auth/public-key',
+      'post /api/v1/auth/login',
+      // Self-registration's public page (registration/public-routes.ts).
+      'get /api/v1/public/registration/:code',
+      'post /api/v1/public/registration/:code/sms-code',
+      'post /api/v1/public/registration/:code/submit',
+    ]);
   });
 
   it('documents every route in the OpenAPI document', async () => {

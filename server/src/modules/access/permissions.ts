@@ -28,6 +28,7 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
     label: { zh: '会员', en: 'Members' },
     actions: ['view', 'create', 'update', 'freeze', 'reveal', 'export', 'import'],
   },
+  'member:channel': { label: { zh: '注册渠道', en: 'Registration channels' }, actions: ['view', 'create', 'update'] },
   'member:privacy': { label: { zh: '个人信息权利（查阅复制、删除）', en: 'Personal data rights (copy, erase)' }, actions: ['export', 'erase'] },
   'system:form': { label: { zh: '会员表单设计', en: 'Member form design' }, actions: ['view', 'update'] },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },

@@ -192,7 +192,7 @@ export function actorFromContext(): AuditActor {
   if (!principal) return { type: 'anonymous', id: null, name: null, roles: [] };
   return {
     type: principal.kind,
-    id: principal.kind === 'api_key' ? principal.apiKeyId : principal.userId,
+    id: principal.kind === 'api_key' ? principal.apiKeyId : principal.kind === 'system' ? null : principal.userId,
     name: principal.username,
     roles: principal.roles,
   };

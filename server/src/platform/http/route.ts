@@ -5,7 +5,9 @@ import type { RoleFieldPolicy } from '../../modules/access/field-policy/index.js
 
 /** The signed-in staff member or API client behind a request. */
 export interface Principal {
-  kind: 'user' | 'api_key';
+  /** 'system': work nobody signed in for, such as a customer's self-registration. */
+  kind: 'user' | 'api_key' | 'system';
+  /** 0 for a system principal. */
   userId: number;
   username: string;
   /** Set for a console session; API keys have none. */
