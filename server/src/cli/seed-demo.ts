@@ -24,10 +24,10 @@ function wholeNumber(name: keyof typeof LIMITS) {
 
 const program = new Command()
   .name('seed:demo')
-  .description('Fill an empty Huiji database with realistic Chinese demo stores and staff')
+  .description('Fill an empty Huiji database with realistic Chinese demo stores, staff and members')
   .option('--stores <n>', 'stores to create, coded S001, S002, … (at least 2)', wholeNumber('stores'), DEFAULTS.stores)
   .option('--staff-per-store <n>', 'accounts per store: one manager, the rest cashiers', wholeNumber('staffPerStore'), DEFAULTS.staffPerStore)
-  .option('--members <n>', 'members to create (accepted, but ignored until the members module exists)', wholeNumber('members'))
+  .option('--members <n>', `members to create, with encrypted contact data and card numbers from the server's sequence (default: ${DEFAULTS.membersPerStore} per store; 0 for none)`, wholeNumber('members'))
   .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber('seed'), DEFAULTS.seed)
   .option('--staff-password <password>', `the password of every demo staff account (default: $HUIJI_DEMO_PASSWORD, else ${DEFAULTS.staffPassword})`)
   .option('--database-url <url>', 'the database to fill (default: huiji.config.json or HUIJI_DATABASE_URL)')
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
       dataDir: config.dataDir,
       adminPassword: config.auth.bootstrapAdminPassword,
       auditHmacKey: config.audit.hmacKey,
+      crypto: config.crypto,
+      cardPrefix: config.members.cardPrefix,
       log: (line) => process.stdout.write(`${line}\n`),
       onProgress: consoleProgress(process.stdout),
     });

@@ -1,3 +1,4 @@
+import { regionData, type DataItem } from 'element-china-area-data';
 import { CITIES, MALLS, STREET_SUFFIXES, STREETS, type City } from './places.js';
 import { weightedPicker, type Random } from './random.js';
 
@@ -75,6 +76,38 @@ export function mobileNumber(random: Random): string {
   return random.pick(MOBILE_PREFIXES) + random.digits(8);
 }
 
+/**
+ * Mail providers people in China register with, by rough share. QQ Mail addresses are
+ * mostly the QQ number itself; the others read like pinyin with a year or lucky digits.
+ */
+const pickMailDomain = weightedPicker([
+  ['qq.com', 45],
+  ['163.com', 20],
+  ['126.com', 8],
+  ['foxmail.com', 6],
+  ['outlook.com', 6],
+  ['sina.com', 5],
+  ['gmail.com', 4],
+  ['139.com', 6],
+] as const);
+
+const PINYIN = words(
+  'wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng liang xie song tang han ' +
+    'xiao ming hong yu jia hao wen jie ting na fang jing min lei qiang jun yong tao bin chao peng feng hui yan ling ' +
+    'xin yi zi rui ze yue xue mei lan hua dong',
+);
+
+/** e.g. 583920174@qq.com, wenjie1988@163.com, lina_520@126.com */
+export function emailAddress(random: Random): string {
+  const domain = pickMailDomain(random);
+  if (domain === 'qq.com' && random.chance(0.8)) return `${random.int(1, 9)}${random.digits(random.int(5, 9))}@qq.com`;
+  let local = random.pick(PINYIN) + random.pick(PINYIN);
+  if (random.chance(0.3)) local += random.pick(PINYIN);
+  if (random.chance(0.2)) local += random.pick(['_', '.']);
+  if (random.chance(0.7)) local += random.chance(0.5) ? String(random.int(1960, 2006)) : random.pick(['520', '666', '888', '123', '007']) + random.digits(random.int(0, 2));
+  return `${local}@${domain}`;
+}
+
 /** A landline such as 021-64381234; local numbers never start with 0, 1 or 9. */
 export function landline(random: Random, city: City): string {
   return `${city.areaCode}-${random.int(2, 8)}${random.digits(city.landlineDigits - 1)}`;
@@ -83,6 +116,34 @@ export function landline(random: Random, city: City): string {
 /** Province, city and district as people write them; municipalities are named once. */
 export function regionLabel(city: City, district: string): string {
   return [...new Set([city.province, city.city]), district].join(' ');
+}
+
+const regionCodes = new Map<string, string>();
+
+/**
+ * The division code of a district as the member form's region cascader stores it (440305
+ * for 深圳市 南山区), found by walking element-china-area-data's names. A municipality's
+ * districts sit under 市辖区 or 县, so every child of its province is searched. A district
+ * the data lacks falls back to its city's code, else its province's.
+ */
+export function regionCode(city: City, district: string): string {
+  const key = `${city.province}/${city.city}/${district}`;
+  let code = regionCodes.get(key);
+  if (code === undefined) {
+    code = lookupRegionCode(city, district);
+    regionCodes.set(key, code);
+  }
+  return code;
+}
+
+function lookupRegionCode(city: City, district: string): string {
+  const province = regionData.find((node) => node.label === city.province);
+  if (!province) throw new Error(`${city.province} is not a province in element-china-area-data`);
+  const municipality = city.province === city.city;
+  const cities: DataItem[] = (province.children ?? []).filter((node) => municipality || node.label === city.city);
+  const found = cities.flatMap((node) => node.children ?? []).find((node) => node.label === district);
+  if (found) return found.value;
+  return !municipality && cities.length > 0 ? cities[0].value : province.value;
 }
 
 /** e.g. 广东省深圳市南山区科技南路88号万象城2层L2-06 */

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { defineAccessModels } from '../../modules/access/models.js';
 import { AccessService } from '../../modules/access/service.js';
@@ -8,8 +9,12 @@ import { loadAuditKeys } from '../../modules/audit/keys.js';
 import { defineAuditModels } from '../../modules/audit/models.js';
 import { AuditSealer } from '../../modules/audit/sealer.js';
 import { AuditService, SYSTEM_ACTOR } from '../../modules/audit/service.js';
-import { countRows, type BatchProgress } from './batch.js';
+import { configSchema, type HuijiConfig } from '../../platform/config/schema.js';
+import { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import { FIELD_KEY_FILE, loadFieldKeys } from '../../platform/crypto/field-keys.js';
+import { countRows, withSeedingCache, type BatchProgress } from './batch.js';
 import type { SeedContext } from './context.js';
+import { seedMembers } from './members.js';
 import { Random } from './random.js';
 import { NAMED_ACCOUNTS, NAMED_ACCOUNTS_NEED, seedStaff } from './staff.js';
 import { seedStores } from './stores.js';
@@ -17,9 +22,13 @@ import { seedStores } from './stores.js';
 export const DEFAULTS = {
   stores: 8,
   staffPerStore: 4,
+  /** Members per store when `members` is not given: 8 stores, 480 members. */
+  membersPerStore: 60,
   seed: 20261123,
   /** What docs and checks log in with; HUIJI_DEMO_PASSWORD overrides it (see demoPassword). */
   staffPassword: 'Huiji@2026',
+  /** `members.cardPrefix` as the server defaults it, read from the schema so the two cannot drift. */
+  cardPrefix: configSchema.shape.members.parse(undefined).cardPrefix,
 } as const;
 
 /** Accepted ranges, shared with the CLI's option parsing; `why` explains a minimum people trip over. */
@@ -45,15 +54,17 @@ export function demoPassword(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * What "empty" allows: the first admin the server creates at start-up, nothing else.
- * A later domain adds its table here (members: 0) together with its seeder.
+ * A later domain adds its table here together with its seeder. Members are numbered from
+ * id 1 (see seedMembers), which this guarantees.
  */
 const EMPTY_ALLOWS: ReadonlyArray<{ table: string; rows: number }> = [
   { table: 'stores', rows: 0 },
   { table: 'users', rows: 1 },
+  { table: 'members', rows: 0 },
 ];
 
 /** Tables the summary counts, in the order they are filled. */
-const SUMMARY_TABLES = ['stores', 'users', 'user_roles', 'user_stores'] as const;
+const SUMMARY_TABLES = ['stores', 'users', 'user_roles', 'user_stores', 'members', 'member_consents'] as const;
 
 export class DatabaseNotEmptyError extends Error {
   override name = 'DatabaseNotEmptyError';
@@ -64,7 +75,7 @@ export interface SeedDemoOptions {
   sequelize: Sequelize;
   stores?: number;
   staffPerStore?: number;
-  /** Accepted and range-checked; ignored until the members module exists. */
+  /** Defaults to DEFAULTS.membersPerStore for each store; 0 seeds none. */
   members?: number;
   seed?: number;
   /** Defaults to demoPassword(). */
@@ -79,6 +90,14 @@ export interface SeedDemoOptions {
   adminPassword?: string;
   /** `audit.hmacKey` from the config; unset, the key in `dataDir` is used, as the server does. */
   auditHmacKey?: string;
+  /**
+   * The config's `crypto` section. Without field keys in it, members' contact data is
+   * sealed with `<dataDir>/keys/field-keys.json`, created if missing, as the server does:
+   * the server must be able to read what the seeder wrote.
+   */
+  crypto?: HuijiConfig['crypto'];
+  /** `members.cardPrefix` from the config; defaults to the server's default. */
+  cardPrefix?: string;
   now?: Date;
   chunkSize?: number;
   log?: (line: string) => void;
@@ -97,24 +116,27 @@ export interface SeedSummary {
   notices: string[];
 }
 
-/** Fills an empty, migrated database with demo stores and staff; refuses any other. */
+/** Fills an empty, migrated database with demo stores, staff and members; refuses any other. */
 export async function seedDemo(options: SeedDemoOptions): Promise<SeedSummary> {
   const started = Date.now();
+  const storeCount = checked('stores', options.stores ?? DEFAULTS.stores);
   const settings = {
-    stores: checked('stores', options.stores ?? DEFAULTS.stores),
+    stores: storeCount,
     staffPerStore: checked('staffPerStore', options.staffPerStore ?? DEFAULTS.staffPerStore),
-    members: options.members === undefined ? undefined : checked('members', options.members),
+    members: checked('members', options.members ?? storeCount * DEFAULTS.membersPerStore),
     seed: checked('seed', options.seed ?? DEFAULTS.seed),
     staffPassword: options.staffPassword ?? demoPassword(),
   };
   const { sequelize } = options;
   const log = options.log ?? (() => undefined);
   await assertEmpty(sequelize);
-
+  // Before anything is written: a damaged key file stops the run on an untouched database.
+  const fieldKeys = loadFieldKeys(options.dataDir, options.crypto ?? {});
+  const cipher = new FieldCipher(fieldKeys);
   const notices: string[] = [];
-  if (settings.members !== undefined) {
+  if (settings.members > 0 && fieldKeys.source === 'file') {
     notices.push(
-      `--members ${settings.members} is ignored for now: members are seeded once the members module exists; this run seeds stores and staff only.`,
+      `members' phones and e-mails are encrypted with the field keys in ${path.join(options.dataDir, 'keys', FIELD_KEY_FILE)}; a server started with another data directory (and no crypto keys in its config) cannot read them.`,
     );
   }
 
@@ -136,14 +158,24 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedSummary> {
     onProgress: options.onProgress,
   };
   const passwordHash = await hashPassword(settings.staffPassword);
-  const { brand, stores } = await seedStores(ctx, settings.stores);
-  const { staff } = await seedStaff(ctx, { stores, perStore: settings.staffPerStore, passwordHash });
+  const { brand, stores, staff, members } = await withSeedingCache(sequelize, async () => {
+    const seeded = await seedStores(ctx, settings.stores);
+    const { staff } = await seedStaff(ctx, { stores: seeded.stores, perStore: settings.staffPerStore, passwordHash });
+    const members = await seedMembers(ctx, {
+      stores: seeded.stores,
+      staff,
+      count: settings.members,
+      cipher,
+      cardPrefix: options.cardPrefix ?? DEFAULTS.cardPrefix,
+    });
+    return { ...seeded, staff, members };
+  });
 
   const counts = {} as SeedSummary['counts'];
   for (const table of SUMMARY_TABLES) counts[table] = await countRows(sequelize, table);
   await auditSeeding(options, {
-    summary: `生成演示数据：${stores.length} 家门店、${staff.length} 名员工（${brand}，随机种子 ${settings.seed}）`,
-    diff: { seed: settings.seed, brand, stores: settings.stores, staffPerStore: settings.staffPerStore, counts },
+    summary: `生成演示数据：${stores.length} 家门店、${staff.length} 名员工、${members.members} 名会员（${brand}，随机种子 ${settings.seed}）`,
+    diff: { seed: settings.seed, brand, stores: settings.stores, staffPerStore: settings.staffPerStore, members: settings.members, counts },
   });
   // S001 and S002 never close (see planStores), so these accounts are active.
   const sampleLogins = [

@@ -89,8 +89,12 @@ export function planStaff(
   return plans;
 }
 
+export interface SeededStaff extends StaffPlan {
+  id: number;
+}
+
 export interface StaffResult {
-  staff: StaffPlan[];
+  staff: SeededStaff[];
 }
 
 /** Inserts the staff with one shared password hash: argon2 is slow on purpose, once is enough. */
@@ -127,5 +131,5 @@ export async function seedStaff(
   const userStores = staff.map((person): Row => ({ user_id: userIds.get(person.username), store_id: storeIds.get(person.storeCode) }));
   await insertBatches(sequelize, 'user_stores', userStores, { ...batch, total: userStores.length });
 
-  return { staff };
+  return { staff: staff.map((person) => ({ ...person, id: userIds.get(person.username)! })) };
 }
