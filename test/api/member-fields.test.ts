@@ -98,6 +98,10 @@ describe(`members: the form engine's custom fields (${TEST_DIALECT})`, function 
     const dry = await register('manager1', { skin_type: 'dry' });
     expect(await idsFor({ 'custom.skin_type': 'oily' })).to.include(oily.body.id).and.not.include(dry.body.id);
     expect(await idsFor({ 'custom.allergies': 'nuts' })).to.include(oily.body.id).and.not.include(dry.body.id);
+    await define({ key: 'vip_card', label: { zh: '贵宾卡' }, type: 'switch', searchable: true });
+    const holder = await register('manager1', { vip_card: true });
+    expect(await idsFor({ 'custom.vip_card': 'true' })).to.deep.equal([holder.body.id]);
+    expect(await idsFor({ 'custom.vip_card': 'false' })).to.deep.equal([]);
     const height = await test.http().get('/api/v1/members').query({ 'custom.height': '170' }).set(as('manager1'));
     expect(height.status).to.equal(400);
     expect(height.body.error.code).to.equal('FIELD_NOT_FILTERABLE');

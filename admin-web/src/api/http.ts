@@ -43,6 +43,18 @@ export class ApiError extends Error {
     }
     return byField;
   }
+
+  /** details.fields keyed by the whole path (`custom.skin_type`, `options.1.value`), for forms with nested fields. */
+  fieldErrorsByPath(): Record<string, string> {
+    const fields = Array.isArray(this.details.fields) ? (this.details.fields as Partial<FieldError>[]) : [];
+    const byPath: Record<string, string> = {};
+    for (const field of fields) {
+      if (typeof field !== 'object' || field === null) continue;
+      if (typeof field.path !== 'string' || typeof field.message !== 'string') continue;
+      byPath[field.path] = byPath[field.path] ? `${byPath[field.path]}; ${field.message}` : field.message;
+    }
+    return byPath;
+  }
 }
 
 export function isApiError(error: unknown, code?: string): error is ApiError {

@@ -16,13 +16,21 @@ function positiveInt(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+export interface UrlQueryOptions {
+  /**
+   * Query keys starting with this prefix are filters too, though not known in advance
+   * (`custom.` for the member list's custom fields); they default to ''.
+   */
+  dynamicPrefix?: string;
+}
+
 /**
  * A list page's filters and page, kept in the URL so a view can be bookmarked and shared.
  * The form edits `filters`; `search()` writes them to the URL and the URL drives `onChange`,
  * so back/forward and a pasted link behave the same as a click. `onChange(filtersChanged)`
  * says whether the filters moved (reload from the server) or only the page did.
  */
-export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filtersChanged: boolean) => void) {
+export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filtersChanged: boolean) => void, options: UrlQueryOptions = {}) {
   const route = useRoute();
   const router = useRouter();
   const routeName = route.name;
@@ -32,12 +40,25 @@ export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filt
   const page = ref(1);
   const pageSize = ref(DEFAULT_PAGE_SIZE);
 
+  const prefix = options.dynamicPrefix;
+  const isDynamic = (key: string) => prefix !== undefined && key.startsWith(prefix) && !(key in defaults);
+
+  /** Drops the dynamic keys from the form model, before it takes new values. */
+  function clearDynamic(): void {
+    for (const key of Object.keys(filters)) if (isDynamic(key)) delete (filters as QueryFilters)[key];
+  }
+
   function read(query: LocationQuery): void {
     const next = { ...defaults };
     for (const key of Object.keys(defaults) as (keyof F)[]) {
       const value = text(query[key as string]);
       if (value !== undefined) next[key] = value as F[keyof F];
     }
+    for (const key of Object.keys(query)) {
+      const value = text(query[key]);
+      if (isDynamic(key) && value !== undefined) (next as QueryFilters)[key] = value;
+    }
+    clearDynamic();
     Object.assign(filters, next);
     applied.value = next;
     page.value = positiveInt(text(query.page), 1);
@@ -49,7 +70,7 @@ export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filt
     const query: LocationQueryRaw = {};
     for (const [key, value] of Object.entries(nextFilters)) {
       const trimmed = value.trim();
-      if (trimmed !== '' && trimmed !== defaults[key]) query[key] = trimmed;
+      if (trimmed !== '' && trimmed !== (defaults as QueryFilters)[key]) query[key] = trimmed;
     }
     if (nextPage > 1) query.page = String(nextPage);
     if (nextSize !== DEFAULT_PAGE_SIZE) query.size = String(nextSize);
@@ -68,6 +89,7 @@ export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filt
   }
 
   function reset(): void {
+    clearDynamic();
     Object.assign(filters, defaults);
     go(build({ ...defaults }, 1, pageSize.value));
   }
@@ -82,8 +104,17 @@ export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filt
 
   /** Sets filters from code (a link from another page's result) and searches. */
   function searchWith(patch: Partial<F>): void {
+    clearDynamic();
     Object.assign(filters, defaults, patch);
     search();
+  }
+
+  /**
+   * Changes the applied filters by `patch` (a keyset cursor, a column's sort), whatever the
+   * form holds unsearched; `size` changes the page size at the same time.
+   */
+  function navigate(patch: Partial<F>, size: number = pageSize.value): void {
+    go(build({ ...applied.value, ...patch }, 1, size));
   }
 
   read(route.query);
@@ -98,5 +129,5 @@ export function useUrlQuery<F extends QueryFilters>(defaults: F, onChange: (filt
     },
   );
 
-  return { filters, applied, page, pageSize, pageSizes: PAGE_SIZES, search, reset, setPage, setPageSize, searchWith };
+  return { filters, applied, page, pageSize, pageSizes: PAGE_SIZES, search, reset, setPage, setPageSize, searchWith, navigate };
 }

@@ -1,4 +1,6 @@
 import type { MessageSchema } from './zh-CN';
+import memberFields from './member-fields/en';
+import members from './members/en';
 
 const en: MessageSchema = {
   app: {
@@ -28,6 +30,8 @@ const en: MessageSchema = {
     networkError: 'Cannot reach the server; check the network and try again',
     httpError: 'The server answered with an error (HTTP {status}); try again shortly',
     unknownError: 'Something went wrong; please try again',
+    yes: 'Yes',
+    no: 'No',
   },
   lang: {
     label: 'Language',
@@ -97,6 +101,9 @@ const en: MessageSchema = {
     loggedOut: 'You have logged out',
   },
   menu: {
+    members: 'Members',
+    memberList: 'Member list',
+    memberFields: 'Member form',
     stores: 'Stores',
     users: 'Staff',
     roles: 'Roles and permissions',
@@ -613,6 +620,8 @@ const en: MessageSchema = {
       },
     },
   },
+  members,
+  memberFields,
   errorPage: {
     forbiddenTitle: 'No permission',
     forbiddenText: 'Your account may not open this page. Ask an administrator for the permission.',

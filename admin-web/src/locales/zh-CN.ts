@@ -1,3 +1,6 @@
+import memberFields from './member-fields/zh-CN';
+import members from './members/zh-CN';
+
 // Chinese is the console's first language: every key starts here, en.ts follows its shape.
 // vue-i18n treats { } @ | $ % as syntax; keep them out of plain text.
 const zhCN = {
@@ -28,6 +31,8 @@ const zhCN = {
     networkError: '无法连接服务器，请检查网络后重试',
     httpError: '服务器返回了错误（HTTP {status}），请稍后重试',
     unknownError: '发生未知错误，请重试',
+    yes: '是',
+    no: '否',
   },
   lang: {
     label: '语言',
@@ -97,6 +102,9 @@ const zhCN = {
     loggedOut: '已退出登录',
   },
   menu: {
+    members: '会员',
+    memberList: '会员列表',
+    memberFields: '表单设计',
     stores: '门店',
     users: '员工',
     roles: '角色与权限',
@@ -613,6 +621,8 @@ const zhCN = {
       },
     },
   },
+  members,
+  memberFields,
   errorPage: {
     forbiddenTitle: '没有权限',
     forbiddenText: '你的账号没有访问此页面的权限。如需访问，请联系管理员分配权限。',

@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Avatar, Document, HomeFilled, Key, Lock, Monitor, Setting, Shop, Stamp, Tickets, Timer, User } from '@element-plus/icons-vue';
+import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -21,6 +21,12 @@ export interface MenuEntry {
 export const MENU: MenuEntry[] = [
   { key: 'home', title: 'menu.home', icon: HomeFilled, path: '/' },
   {
+    key: 'members',
+    title: 'menu.members',
+    icon: UserFilled,
+    children: [{ key: 'members-list', title: 'menu.memberList', icon: Postcard, path: '/members', permission: 'member:member:view' }],
+  },
+  {
     key: 'system',
     title: 'menu.system',
     icon: Setting,
@@ -28,6 +34,7 @@ export const MENU: MenuEntry[] = [
       { key: 'system-stores', title: 'menu.stores', icon: Shop, path: '/system/stores', permission: 'system:store:view' },
       { key: 'system-users', title: 'menu.users', icon: User, path: '/system/users', permission: 'system:user:view' },
       { key: 'system-roles', title: 'menu.roles', icon: Lock, path: '/system/roles', permission: 'system:role:view' },
+      { key: 'system-member-fields', title: 'menu.memberFields', icon: EditPen, path: '/system/member-fields', permission: 'system:form:view' },
       { key: 'system-api-keys', title: 'menu.apiKeys', icon: Key, path: '/system/api-keys', permission: 'system:apikey:view' },
       { key: 'system-jobs', title: 'menu.jobs', icon: Timer, path: '/system/jobs', permission: 'system:job:view' },
       { key: 'system-info', title: 'menu.systemInfo', icon: Monitor, path: '/system/info', permission: 'system:info:view' },

@@ -8,6 +8,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** permission code the user must hold (or '*') */
     permission?: string;
+    /** for a page outside the menu: the menu page it belongs to (the breadcrumb links back to it) */
+    parent?: string;
   }
 }
 
@@ -34,6 +36,18 @@ export const routes: RouteRecordRaw[] = [
         name: 'home',
         component: () => import('@/views/home/index.vue'),
         meta: { title: 'menu.home' },
+      },
+      {
+        path: 'members',
+        name: 'members',
+        component: () => import('@/views/members/list/index.vue'),
+        meta: { title: 'menu.memberList', permission: 'member:member:view' },
+      },
+      {
+        path: 'members/:id(\\d+)',
+        name: 'member-detail',
+        component: () => import('@/views/members/detail/index.vue'),
+        meta: { title: 'members.detail.title', permission: 'member:member:view', parent: '/members' },
       },
       {
         path: 'system/info',
@@ -64,6 +78,12 @@ export const routes: RouteRecordRaw[] = [
         name: 'system-api-keys',
         component: () => import('@/views/system/api-keys/index.vue'),
         meta: { title: 'menu.apiKeys', permission: 'system:apikey:view' },
+      },
+      {
+        path: 'system/member-fields',
+        name: 'system-member-fields',
+        component: () => import('@/views/system/member-fields/index.vue'),
+        meta: { title: 'menu.memberFields', permission: 'system:form:view' },
       },
       {
         path: 'system/jobs',

@@ -78,3 +78,33 @@ export function formatFileSize(bytes: number): string {
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+/** Fen as a yuan number for an amount input (12345 -> 123.45). */
+export function fenToYuan(fen: number): number {
+  return Math.round(fen) / 100;
+}
+
+/** A yuan amount typed with two decimals as integer fen (123.45 -> 12345); rounding keeps 0.1 + 0.2 honest. */
+export function yuanToFen(yuan: number): number {
+  return Math.round(yuan * 100);
+}
+
+/** Points and counts with thousands separators: 12345 -> '12,345'. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '';
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** An ISO instant as the business-timezone wall clock a date-time picker edits ('2026-03-01 09:30:00'). */
+export function businessWallClock(iso: string): string {
+  const value = dayjs(iso);
+  return value.isValid() ? value.tz(BUSINESS_TIMEZONE).format('YYYY-MM-DD HH:mm:ss') : '';
+}
+
+/** A business-timezone wall clock as an instant with its offset ('2026-03-01T09:30:00+08:00'); '' for a bad value. */
+export function businessOffsetTime(wallClock: string): string {
+  const value = dayjs.tz(wallClock, BUSINESS_TIMEZONE);
+  return value.isValid() ? value.format() : '';
+}

@@ -242,7 +242,9 @@ export class MemberService {
       const key = name.slice('custom.'.length);
       guard.assertFilterable([{ field: name, op: 'eq', value: raw }]);
       const definition = definitions.find((d) => d.key === key)!;
-      const found = fieldSearchValue(definition, raw);
+      // A query string carries text: a switch's true/false arrive as words.
+      const value = definition.type === 'switch' && (raw === 'true' || raw === 'false') ? raw === 'true' : raw;
+      const found = fieldSearchValue(definition, value);
       if (found.value === null) errors.push(...found.errors);
       else filters.push({ key, type: definition.type, value: found.value });
     }
