@@ -41,6 +41,7 @@ import { CustomValues } from './modules/members/custom-values.js';
 import { defineMemberModels, type MemberModels } from './modules/members/models.js';
 import { MemberReferences } from './modules/members/references.js';
 import { memberRoutes } from './modules/members/routes.js';
+import { MemberViews } from './modules/members/saved-views.js';
 import { memberFileRoutes } from './modules/members/file-routes.js';
 import { MemberService } from './modules/members/service.js';
 import { createRegistration, type RegistrationService } from './modules/registration/index.js';
@@ -209,7 +210,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...staffRoutes(staff),
       // Before memberRoutes: /members/exports and /members/import-* are not member ids.
       ...memberFileRoutes({ exports: memberExports, importer: memberImporter, custom: customValues, outputRoot, maxUploadBytes: config.members.importMaxMegabytes * 1024 * 1024 }),
-      ...memberRoutes(members),
+      ...memberRoutes(members, new MemberViews(sequelize, memberModels, audit)),
       ...memberPrivacyRoutes(consents, privacy),
       ...customFieldRoutes(customFields),
       ...registration.routes,

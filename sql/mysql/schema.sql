@@ -270,6 +270,18 @@ CREATE TABLE `member_fields` (
   UNIQUE KEY `field_key` (`field_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `member_views` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `owner_user_id` bigint unsigned NOT NULL,
+  `name` varchar(64) NOT NULL,
+  `query` text NOT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `member_views_owner_name` (`owner_user_id`,`name`),
+  CONSTRAINT `member_views_ibfk_1` FOREIGN KEY (`owner_user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `password_history` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `user_id` bigint unsigned NOT NULL,

@@ -334,4 +334,23 @@ describe(`members: register, find, change, freeze, reveal (${TEST_DIALECT})`, fu
       expect(noReason.status).to.equal(422);
     });
   });
+
+  describe('saved views', () => {
+    it("keeps each user's named filters, replaces one saved again under its name, and hides them from others", async () => {
+      const save = (who: 'manager1' | 'manager2', body: object) => test.http().put('/api/v1/member-views').set(as(who)).send(body);
+      const first = await save('manager1', { name: '海报渠道', query: { channel: 'poster', sort: 'name', order: 'asc' } });
+      expect(first.status, JSON.stringify(first.body)).to.equal(200);
+      const again = await save('manager1', { name: '海报渠道', query: { channel: 'poster', birthdayMonth: 5 } });
+      expect(again.body.id).to.equal(first.body.id);
+      const mine = await test.http().get('/api/v1/member-views').set(as('manager1'));
+      expect(mine.body.items).to.have.length(1);
+      expect(mine.body.items[0].query).to.include({ channel: 'poster', birthdayMonth: 5 });
+      expect((await test.http().get('/api/v1/member-views').set(as('manager2'))).body.items).to.deep.equal([]);
+      expect((await test.http().delete(`/api/v1/member-views/${first.body.id}`).set(as('manager2'))).status).to.equal(404);
+      expect((await save('manager1', { name: '坏的', query: { colour: 'red' } })).status).to.equal(422);
+      expect((await test.http().delete(`/api/v1/member-views/${first.body.id}`).set(as('manager1'))).status).to.equal(204);
+      const actions = (await test.ctx.models.audit.AuditLog.findAll({ where: { entityType: 'member_view' } })).map((r) => r.action);
+      expect(actions).to.deep.equal(['member_view.save', 'member_view.save', 'member_view.delete']);
+    });
+  });
 });

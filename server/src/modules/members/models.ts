@@ -181,7 +181,27 @@ export function defineMemberModels(sequelize: Sequelize) {
     },
     { sequelize, tableName: 'member_custom_values', timestamps: false, underscored: true },
   );
-  return { Member, MemberConsent, MemberField, MemberCustomValue };
+  class MemberView extends Model<InferAttributes<MemberView>, InferCreationAttributes<MemberView>> {
+    declare id: CreationOptional<number>;
+    declare ownerUserId: number;
+    declare name: string;
+    /** JSON of the list's filters and sort (the member query without paging). */
+    declare query: string;
+    declare createdAt: CreationOptional<Date>;
+    declare updatedAt: CreationOptional<Date>;
+  }
+  MemberView.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      ownerUserId: { type: DataTypes.INTEGER, allowNull: false },
+      name: { type: DataTypes.STRING(64), allowNull: false },
+      query: { type: DataTypes.TEXT, allowNull: false },
+      createdAt: DataTypes.DATE(3),
+      updatedAt: DataTypes.DATE(3),
+    },
+    { sequelize, tableName: 'member_views', timestamps: true, underscored: true },
+  );
+  return { Member, MemberConsent, MemberField, MemberCustomValue, MemberView };
 }
 
 export type MemberModels = ReturnType<typeof defineMemberModels>;

@@ -5,6 +5,7 @@ import {
   LookupQuery,
   Member,
   MemberCreate,
+  MemberExportBody,
   MemberPage,
   MemberPatch,
   MemberQuery,
@@ -14,9 +15,46 @@ import {
   UnfreezeBody,
 } from './schemas.js';
 import type { MemberService } from './service.js';
+import type { MemberViews } from './saved-views.js';
+import { z } from '../../platform/http/zod.js';
 
-export function memberRoutes(members: MemberService): RouteSpec[] {
+const SavedView = z
+  .object({ id: z.number().int(), name: z.string(), query: z.record(z.string(), z.unknown()), createdAt: z.string(), updatedAt: z.string() })
+  .openapi('MemberSavedView');
+const SaveViewBody = z.strictObject({ name: z.string().trim().min(1).max(64), query: MemberExportBody });
+
+export function memberRoutes(members: MemberService, views: MemberViews): RouteSpec[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/member-views',
+      summary: "The caller's saved member-list views",
+      tags: ['members'],
+      access: access.permission('member:member:view'),
+      response: z.object({ items: z.array(SavedView) }),
+      handler: async ({ principal }) => ({ items: await views.list(principal!) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/member-views',
+      summary: 'Save the current filters and sort under a name (the same name replaces the view)',
+      tags: ['members'],
+      access: access.permission('member:member:view'),
+      body: SaveViewBody,
+      response: SavedView,
+      errors: ['MEMBER_VIEW_LIMIT'],
+      handler: ({ principal, body }) => views.save(principal!, body.name, body.query as Record<string, unknown>),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/member-views/:id',
+      summary: 'Delete a saved view',
+      tags: ['members'],
+      access: access.permission('member:member:view'),
+      params: IdParams,
+      errors: ['MEMBER_VIEW_NOT_FOUND'],
+      handler: ({ principal, params }) => views.remove(principal!, params.id),
+    }),
     defineRoute({
       method: 'get',
       path: '/api/v1/members',

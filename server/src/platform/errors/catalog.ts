@@ -283,6 +283,8 @@ export const ERROR_CATALOG = {
     zh: '该手机号已是会员，无需重复注册；如需查询会员卡号，请到店咨询',
     en: 'This number already belongs to a member, so there is no need to register again; ask the store for the card number',
   },
+  MEMBER_VIEW_NOT_FOUND: { status: 404, zh: '已保存的视图 {id} 不存在', en: 'Saved view {id} does not exist' },
+  MEMBER_VIEW_LIMIT: { status: 422, zh: '最多保存 {max} 个视图，请先删除不用的', en: 'At most {max} saved views; delete one you no longer use' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
