@@ -147,7 +147,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     businessTimezone: config.businessTimezone,
   });
   const consents = new MemberConsents(sequelize, memberModels, members, audit);
-  const registration = createRegistration({ sequelize, logger, env: config.env, businessTimezone: config.businessTimezone, audit, stores, members, consents, custom: customValues, contact: memberContact, cipher: fieldCipher });
+  const registration = createRegistration({ baseUrl: config.http.publicUrl, sequelize, logger, env: config.env, businessTimezone: config.businessTimezone, audit, stores, members, consents, custom: customValues, contact: memberContact, cipher: fieldCipher });
   const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit, index: customIndex });
   const startedAt = new Date();
 

@@ -45,6 +45,15 @@ describe('config', () => {
     expect(withEnv.logLevel).to.equal('debug');
   });
 
+  it('takes the public address for QR codes and member settings from the environment, and refuses a bad one', () => {
+    const cwd = tempDir();
+    const config = loadConfig({ cwd, env: { HUIJI_PUBLIC_URL: 'https://vip.example.com', HUIJI_MEMBERS_CARD_PREFIX: '66', HUIJI_MEMBERS_IMPORT_MAX_MEGABYTES: '50' } });
+    expect(config.http.publicUrl).to.equal('https://vip.example.com');
+    expect(config.members).to.deep.equal({ cardPrefix: '66', importMaxMegabytes: 50 });
+    expect(errorOf(() => loadConfig({ cwd, env: { HUIJI_PUBLIC_URL: 'vip.example.com' } })).message).to.include('HUIJI_PUBLIC_URL');
+    expect(errorOf(() => loadConfig({ cwd, env: { HUIJI_MEMBERS_CARD_PREFIX: 'VIP' } })).message).to.include('at most 6 digits');
+  });
+
   it('reads the file named by HUIJI_CONFIG', () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'elsewhere.json');

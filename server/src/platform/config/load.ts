@@ -38,6 +38,7 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_JOBS_MONGODB_URL: 'jobs.mongodbUrl',
   HUIJI_JOBS_OUTPUT_RETENTION_DAYS: 'jobs.outputRetentionDays',
   HUIJI_MEMBERS_CARD_PREFIX: 'members.cardPrefix',
+  HUIJI_PUBLIC_URL: 'http.publicUrl',
   HUIJI_MEMBERS_IMPORT_MAX_MEGABYTES: 'members.importMaxMegabytes',
 };
 

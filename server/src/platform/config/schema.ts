@@ -64,6 +64,14 @@ export const configSchema = z.strictObject({
         .regex(/^\d+(kb|mb)$/i, 'expected a size such as 1mb or 512kb')
         .default('1mb'),
       trustProxy: z.union([z.boolean(), z.string(), z.number()]).default(false),
+      /**
+       * The address customers reach Huiji at (https://vip.example.com), printed in the
+       * registration QR codes; unset, the address the console was opened at is used.
+       */
+      publicUrl: z
+        .string()
+        .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) address such as https://vip.example.com')
+        .optional(),
     })
     .prefault({}),
   auth: z
