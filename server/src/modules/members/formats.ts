@@ -1,4 +1,4 @@
-import { codeToText } from 'element-china-area-data';
+import { regionName } from './region-data.js';
 
 /**
  * Formats of the built-in member fields. Region codes come from China's administrative
@@ -6,9 +6,9 @@ import { codeToText } from 'element-china-area-data';
  */
 /** Province, city and district names of a code, e.g. 北京市 / 市辖区 / 东城区. */
 export function regionNames(code: string): string[] {
-  return [2, 4, 6]
+  return [2, 4, 6, 9]
     .filter((length) => length <= code.length)
-    .map((length) => codeToText[code.slice(0, length)])
+    .map((length) => regionName(code.slice(0, length)))
     .filter((name): name is string => typeof name === 'string');
 }
 

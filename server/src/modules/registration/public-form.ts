@@ -1,4 +1,4 @@
-import { regionData } from 'element-china-area-data';
+import { regionTree } from '../members/region-data.js';
 import { MEMBER_FIELDS } from '../access/field-policy/index.js';
 import type { CustomFieldDefinition, CustomFieldType, LocalizedText } from '../members/form/index.js';
 import type { ChannelBuiltinField } from './models.js';
@@ -75,7 +75,7 @@ export function formFields(builtin: readonly ChannelBuiltinField[], custom: read
 /** Provinces and their cities for the region select; a municipality's single "市辖区" is left out. */
 export function regionChoices(fields: readonly FormField[]) {
   if (!fields.some((field) => field.type === 'region')) return [];
-  return regionData.map((province) => ({
+  return regionTree().map((province) => ({
     value: province.value,
     label: province.label,
     children: (province.children ?? []).length > 1 ? province.children!.map((city) => ({ value: city.value, label: city.label })) : [],

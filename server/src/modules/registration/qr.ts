@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 
 /**
  * The printable QR code of a channel's public page. Error correction M survives a
@@ -7,12 +6,15 @@ import QRCode from 'qrcode';
  */
 const OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 
-export function qrPng(url: string, size: number): Promise<Buffer> {
-  return QRCode.toBuffer(url, { ...OPTIONS, type: 'png', width: size });
+/** qrcode loads with the first QR code asked for (about 10 MB), not at start-up. */
+const qrcode = async () => (await import('qrcode')).default;
+
+export async function qrPng(url: string, size: number): Promise<Buffer> {
+  return (await qrcode()).toBuffer(url, { ...OPTIONS, type: 'png', width: size });
 }
 
-export function qrSvg(url: string): Promise<string> {
-  return QRCode.toString(url, { ...OPTIONS, type: 'svg' });
+export async function qrSvg(url: string): Promise<string> {
+  return (await qrcode()).toString(url, { ...OPTIONS, type: 'svg' });
 }
 
 /** The page a channel's QR code opens: `<base>/r/<code>`. */

@@ -1,4 +1,4 @@
-import { codeToText } from 'element-china-area-data';
+import { regionName } from '../region-data.js';
 
 /**
  * Region values are the administrative codes of element-china-area-data, the data behind
@@ -11,6 +11,6 @@ import { codeToText } from 'element-china-area-data';
 const REGION_CODE = /^\d{2}(?:\d{2}(?:\d{2}|\d{5})?)?$/;
 
 export function isRegionCode(code: string): boolean {
-  return REGION_CODE.test(code) && Object.hasOwn(codeToText, code);
+  return REGION_CODE.test(code) && regionName(code) !== undefined;
 }
 

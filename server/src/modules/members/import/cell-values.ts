@@ -1,4 +1,4 @@
-import { regionData } from 'element-china-area-data';
+import { regionTree } from '../region-data.js';
 import { businessDateTime } from '../../../platform/time/business-day.js';
 import type { CustomFieldDefinition } from '../form/index.js';
 import { isRegionCode } from '../form/index.js';
@@ -45,7 +45,7 @@ export const asRegion: Convert = (text) => {
   const trimmed = text.trim();
   if (isRegionCode(trimmed)) return trimmed;
   const names = trimmed.split(/[/\s,，、-]+/).filter(Boolean);
-  let level: RegionNode[] | undefined = regionData as RegionNode[];
+  let level: RegionNode[] | undefined = regionTree() as RegionNode[];
   let found: RegionNode | undefined;
   for (const name of names) {
     found = level?.find((node) => node.label === name || node.label.startsWith(name));
