@@ -63,6 +63,7 @@ describe(`members: import from .xlsx and .csv (${TEST_DIALECT})`, function () {
     });
     expect(res.status).to.equal(200);
     const [data, help] = await sheets(res.body as Buffer);
+    expect(res.headers['content-disposition']).to.equal(`attachment; filename="member-import-template.xlsx"; filename*=UTF-8''${encodeURIComponent('会员导入模板.xlsx')}`);
     expect(data[0]).to.include.members(['手机号', '姓名', '肤质', '所属门店']);
     expect(data[0]).not.to.include('积分余额');
     expect(help.find((row) => row[0] === '肤质')?.[2]).to.include('干性 / 油性');
@@ -152,6 +153,9 @@ describe(`members: import from .xlsx and .csv (${TEST_DIALECT})`, function () {
     const garbage = await test.http().post('/api/v1/members/import-files').set(as('manager1')).set('Content-Type', XLSX).send(Buffer.from('not a zip'));
     expect(garbage.status).to.equal(422);
     expect(garbage.body.error.code).to.equal('MEMBER_IMPORT_FILE_UNREADABLE');
+    const huge = await test.http().post('/api/v1/members/import-files').set(as('manager1')).set('Content-Type', 'text/csv').send(Buffer.alloc(31 * 1024 * 1024, 0x41));
+    expect(huge.status).to.equal(413);
+    expect(huge.body.error.code).to.equal('PAYLOAD_TOO_LARGE');
     const others = await test.http().post('/api/v1/members/imports').set(as('manager2')).send({ fileId: preview.fileId, mapping: preview.mapping });
     expect(others.status).to.equal(404);
     const noPhone = await test.http().post('/api/v1/members/imports').set(as('manager1')).send({ fileId: preview.fileId, mapping: { 姓名: 'name' } });

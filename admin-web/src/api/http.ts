@@ -80,7 +80,10 @@ export function configureHttp(next: Partial<HttpHooks>): void {
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
+  /** sent as JSON, or as it is when a Blob (a File), with `contentType` */
   body?: unknown;
+  /** the Content-Type of a Blob body */
+  contentType?: string;
   signal?: AbortSignal;
   /** false for the login endpoints: never send a (possibly stale) token there. */
   auth?: boolean;
@@ -124,14 +127,16 @@ async function send(method: string, path: string, options: RequestOptions, accep
     'Accept-Language': currentLocale(),
   };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file goes up as the raw request body (the server streams it to disk), anything else as JSON.
+  const raw = options.body instanceof Blob;
+  if (options.body !== undefined) headers['Content-Type'] = raw ? (options.contentType ?? 'application/octet-stream') : 'application/json';
 
   let response: Response;
   try {
     response = await fetch(buildUrl(path, options.query), {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : raw ? (options.body as Blob) : JSON.stringify(options.body),
       signal: options.signal,
       credentials: 'same-origin',
     });
@@ -179,7 +184,17 @@ export function dispositionFilename(header: string | null, fallback: string): st
   }
   const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/.exec(header);
   const name = plain ? (plain[2] ?? plain[1]).trim() : '';
-  return name || fallback;
+  return percentDecoded(name) || fallback;
+}
+
+/** Some answers percent-encode a Chinese name in the plain `filename=` (会员导入模板.xlsx); decode it when it reads so. */
+function percentDecoded(name: string): string {
+  if (!/%[0-9A-Fa-f]{2}/.test(name)) return name;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /**
@@ -209,6 +224,9 @@ export function saveFile(file: DownloadedFile): void {
 export const http = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
+  /** POSTs a file as the raw request body. */
+  upload: <T>(path: string, file: Blob, contentType: string, options?: Omit<RequestOptions, 'body' | 'contentType'>) =>
+    request<T>('POST', path, { ...options, body: file, contentType }),
   put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, body }),
   patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
   delete: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),

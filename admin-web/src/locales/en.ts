@@ -1,5 +1,7 @@
 import type { MessageSchema } from './zh-CN';
+import memberChannels from './member-channels/en';
 import memberFields from './member-fields/en';
+import memberImport from './member-import/en';
 import members from './members/en';
 
 const en: MessageSchema = {
@@ -103,6 +105,8 @@ const en: MessageSchema = {
   menu: {
     members: 'Members',
     memberList: 'Member list',
+    memberImport: 'Import members',
+    memberChannels: 'Registration channels',
     memberFields: 'Member form',
     stores: 'Stores',
     users: 'Staff',
@@ -432,7 +436,6 @@ const en: MessageSchema = {
     export: 'Export',
     exportTask: {
       hint: 'The export runs in the background: you may leave this page and download it later from My tasks (top right).',
-      openTasks: 'Open my tasks',
     },
     loaded: '{count} loaded',
     loadMore: 'Load more',
@@ -544,8 +547,12 @@ const en: MessageSchema = {
     noMore: 'No more tasks',
     finished: '{title} is done; download it from My tasks',
     failedNotice: '{title} failed: {message}',
+    openTasks: 'Open my tasks',
     jobTitles: {
       auditExport: 'Export the audit log',
+      membersExport: 'Export members',
+      membersImport: 'Import members',
+      membersImportCheck: 'Check a member sheet',
     },
   },
   jobs: {
@@ -622,6 +629,8 @@ const en: MessageSchema = {
   },
   members,
   memberFields,
+  memberImport,
+  memberChannels,
   errorPage: {
     forbiddenTitle: 'No permission',
     forbiddenText: 'Your account may not open this page. Ask an administrator for the permission.',

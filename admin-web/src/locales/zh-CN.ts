@@ -1,4 +1,6 @@
+import memberChannels from './member-channels/zh-CN';
 import memberFields from './member-fields/zh-CN';
+import memberImport from './member-import/zh-CN';
 import members from './members/zh-CN';
 
 // Chinese is the console's first language: every key starts here, en.ts follows its shape.
@@ -104,6 +106,8 @@ const zhCN = {
   menu: {
     members: '会员',
     memberList: '会员列表',
+    memberImport: '导入会员',
+    memberChannels: '注册渠道',
     memberFields: '表单设计',
     stores: '门店',
     users: '员工',
@@ -433,7 +437,6 @@ const zhCN = {
     export: '导出',
     exportTask: {
       hint: '导出在后台进行，可以离开此页面，稍后在右上角「我的任务」中下载。',
-      openTasks: '打开我的任务',
     },
     loaded: '已加载 {count} 条',
     loadMore: '加载更多',
@@ -545,8 +548,12 @@ const zhCN = {
     noMore: '没有更多了',
     finished: '「{title}」已完成，可在「我的任务」中下载',
     failedNotice: '「{title}」失败：{message}',
+    openTasks: '打开我的任务',
     jobTitles: {
       auditExport: '导出操作日志',
+      membersExport: '导出会员',
+      membersImport: '导入会员',
+      membersImportCheck: '预检会员导入表格',
     },
   },
   jobs: {
@@ -623,6 +630,8 @@ const zhCN = {
   },
   members,
   memberFields,
+  memberImport,
+  memberChannels,
   errorPage: {
     forbiddenTitle: '没有权限',
     forbiddenText: '你的账号没有访问此页面的权限。如需访问，请联系管理员分配权限。',

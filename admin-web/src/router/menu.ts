@@ -1,5 +1,5 @@
 import type { Component } from 'vue';
-import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
+import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Promotion, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -24,7 +24,10 @@ export const MENU: MenuEntry[] = [
     key: 'members',
     title: 'menu.members',
     icon: UserFilled,
-    children: [{ key: 'members-list', title: 'menu.memberList', icon: Postcard, path: '/members', permission: 'member:member:view' }],
+    children: [
+      { key: 'members-list', title: 'menu.memberList', icon: Postcard, path: '/members', permission: 'member:member:view' },
+      { key: 'members-channels', title: 'menu.memberChannels', icon: Promotion, path: '/members/channels', permission: 'member:channel:view' },
+    ],
   },
   {
     key: 'system',

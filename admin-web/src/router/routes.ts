@@ -44,6 +44,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.memberList', permission: 'member:member:view' },
       },
       {
+        path: 'members/import',
+        name: 'member-import',
+        component: () => import('@/views/members/import/index.vue'),
+        meta: { title: 'menu.memberImport', permission: 'member:member:import', parent: '/members' },
+      },
+      {
+        path: 'members/channels',
+        name: 'member-channels',
+        component: () => import('@/views/members/channels/index.vue'),
+        meta: { title: 'menu.memberChannels', permission: 'member:channel:view' },
+      },
+      {
         path: 'members/:id(\\d+)',
         name: 'member-detail',
         component: () => import('@/views/members/detail/index.vue'),

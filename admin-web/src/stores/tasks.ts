@@ -4,7 +4,7 @@ import { downloadTaskOutput, getTask, listTasks, type Task } from '@/api/jobs';
 import { saveFile } from '@/api/http';
 import { errorMessage } from '@/composables/use-server-errors';
 import { i18n } from '@/locales';
-import { taskJobTitle } from '@/utils/job-title';
+import { taskTitle } from '@/utils/job-title';
 import { ElMessage } from '@/utils/message';
 
 const PAGE_SIZE = 20;
@@ -35,6 +35,9 @@ export const useTasksStore = defineStore('tasks', () => {
   const serverActive = ref(0);
   const activeCount = computed(() => Math.max(serverActive.value, items.value.filter(isTaskActive).length));
 
+  /** Tasks a page is showing with their own progress: finishing there needs no toast. */
+  const onScreen = new Set<number>();
+
   let timer: number | undefined;
   // A reset (logout) makes the answers of requests still in flight stale.
   let generation = 0;
@@ -48,8 +51,8 @@ export const useTasksStore = defineStore('tasks', () => {
   function announce(before: Map<number, Task['status']>, after: Task[]): void {
     for (const task of after) {
       const was = before.get(task.id);
-      if (!was || !isTaskActive({ status: was }) || isTaskActive(task)) continue;
-      const title = taskJobTitle(task.jobName);
+      if (!was || !isTaskActive({ status: was }) || isTaskActive(task) || onScreen.has(task.id)) continue;
+      const title = taskTitle(task);
       if (task.status === 'succeeded') ElMessage.success(i18n.global.t('tasks.finished', { title }));
       else ElMessage.error(i18n.global.t('tasks.failedNotice', { title, message: task.error?.message ?? '' }));
     }
@@ -129,6 +132,12 @@ export const useTasksStore = defineStore('tasks', () => {
     schedule();
   }
 
+  /** A page shows (or stops showing) a task's progress itself. */
+  function setOnScreen(id: number, shown: boolean): void {
+    if (shown) onScreen.add(id);
+    else onScreen.delete(id);
+  }
+
   async function download(task: Task): Promise<void> {
     if (downloading.value !== null) return;
     downloading.value = task.id;
@@ -161,6 +170,7 @@ export const useTasksStore = defineStore('tasks', () => {
     loadError.value = '';
     downloadErrors.value = {};
     drawerVisible.value = false;
+    onScreen.clear();
   }
 
   return {
@@ -178,6 +188,7 @@ export const useTasksStore = defineStore('tasks', () => {
     load,
     loadMore,
     track,
+    setOnScreen,
     download,
     openDrawer,
     reset,

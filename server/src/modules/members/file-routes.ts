@@ -61,7 +61,9 @@ export function memberFileRoutes(deps: { exports: MemberExports; importer: Membe
         const columns = await importer.columns(principal!);
         const english = locale() === 'en';
         res.setHeader('Content-Type', XLSX_CONTENT_TYPE);
-        res.setHeader('Content-Disposition', `attachment; filename="${english ? 'member-import-template' : encodeURIComponent('会员导入模板')}.xlsx"`);
+        // An ASCII name for old clients, the Chinese one for the rest (RFC 6266 / 5987).
+        const name = english ? 'member-import-template.xlsx' : '会员导入模板.xlsx';
+        res.setHeader('Content-Disposition', `attachment; filename="member-import-template.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
         await writeImportTemplate(res, columns, await deps.custom.definitions(), english);
       },
     }),

@@ -1,11 +1,10 @@
 import { computed, onMounted, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { listAuditLogs, startAuditExport, verifyAuditLogs, type AuditLog, type AuditQuery, type AuditResult, type AuditVerifyResult } from '@/api/audit';
-import type { Task } from '@/api/jobs';
 import { useStoreLookup } from '@/composables/use-lookups';
 import { errorMessage } from '@/composables/use-server-errors';
+import { useStartedTask } from '@/composables/use-started-task';
 import { useUrlQuery } from '@/composables/use-url-query';
-import { isTaskActive, useTasksStore } from '@/stores/tasks';
 import { businessDateOffset, businessInstant } from '@/utils/format';
 import { ElMessage } from '@/utils/message';
 import { auditFilterRules, emptyAuditFilters, type AuditFilters } from './rule';
@@ -30,7 +29,6 @@ export interface AuditLogsOptions {
 export function useAuditLogs(options: AuditLogsOptions = {}) {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
-  const tasks = useTasksStore();
   const filterRules = computed(() => auditFilterRules(t));
 
   const items = ref<AuditLog[]>([]);
@@ -39,8 +37,8 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
   const loadingMore = ref(false);
   const loadError = ref('');
   const exporting = ref(false);
-  /** The export this page started, as queued; 我的任务 keeps it fresh while it runs. */
-  const exportStarted = ref<Task | null>(null);
+  /** The export this page started; 我的任务 keeps it fresh while it runs. */
+  const { task: exportTask, active: exportActive, follow: followExport, dismiss: dismissExport } = useStartedTask();
   const detailVisible = ref(false);
   const detail = ref<AuditLog | null>(null);
   const verifying = ref(false);
@@ -156,26 +154,17 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     query.search();
   }
 
-  const exportTask = computed(() => (exportStarted.value ? (tasks.find(exportStarted.value.id) ?? exportStarted.value) : null));
-  const exportActive = computed(() => exportTask.value !== null && isTaskActive(exportTask.value));
-
   /** Queues an export of the applied filters; its progress shows here and in 我的任务. */
   async function exportLogs(): Promise<void> {
     if (exporting.value || exportActive.value) return;
     exporting.value = true;
     try {
-      const task = await startAuditExport(serverQuery(applied.value));
-      tasks.track(task);
-      exportStarted.value = task;
+      followExport(await startAuditExport(serverQuery(applied.value)));
     } catch (error) {
       ElMessage.error(errorMessage(error, t('common.unknownError')));
     } finally {
       exporting.value = false;
     }
-  }
-
-  function dismissExport(): void {
-    exportStarted.value = null;
   }
 
   async function verify(): Promise<void> {

@@ -3,6 +3,7 @@ import { useRouter } from 'vue-router';
 import { useI18n } from 'vue-i18n';
 import { isApiError } from '@/api/http';
 import type { CustomField } from '@/api/member-fields';
+import type { MemberExportQuery } from '@/api/member-files';
 import { listMembers, MEMBER_SORTS, type Member, type MemberQuery, type MemberSort, type MemberStatus } from '@/api/members';
 import { useStoreLookup } from '@/composables/use-lookups';
 import { errorMessage } from '@/composables/use-server-errors';
@@ -87,6 +88,12 @@ export function useMemberList() {
     return result;
   }
 
+  /** What 导出 sends: the applied filters and sort, every page. */
+  function exportQuery(): MemberExportQuery {
+    const { limit: _limit, cursor: _cursor, ...rest } = serverQuery(applied.value);
+    return rest;
+  }
+
   function listErrorMessage(error: unknown): string {
     if (!isApiError(error, 'VALIDATION_FAILED')) return errorMessage(error, t('common.unknownError'));
     const label = (path: string) => {
@@ -168,6 +175,7 @@ export function useMemberList() {
     loading,
     loadError,
     load,
+    exportQuery,
     search,
     cursors,
     pageNumber,

@@ -34,6 +34,10 @@ export function uploadDir(outputRoot: string): string {
 export async function receiveUpload(req: Request, outputRoot: string, ownerId: number, maxBytes: number): Promise<Upload> {
   const kind = kindOf(req);
   if (!kind) throw new AppError('MEMBER_IMPORT_FILE_TYPE');
+  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(maxBytes / 1024 / 1024)} MB` } });
+  // Refused before a byte is read when the client says how big it is: the answer then
+  // arrives while the upload is still going, instead of a connection cut halfway.
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const dir = uploadDir(outputRoot);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const fileId = `${ownerId}-${crypto.randomUUID()}.${kind}`;
@@ -42,7 +46,7 @@ export async function receiveUpload(req: Request, outputRoot: string, ownerId: n
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       received += chunk.length;
-      done(received > maxBytes ? new AppError('PAYLOAD_TOO_LARGE', { params: { limit: `${Math.round(maxBytes / 1024 / 1024)} MB` } }) : null, chunk);
+      done(received > maxBytes ? tooLarge() : null, chunk);
     },
   });
   try {

@@ -1,0 +1,77 @@
+import type zhCN from './zh-CN';
+
+const memberChannels: typeof zhCN = {
+  title: 'Registration channels',
+  intro:
+    'Each channel is a self-registration page belonging to one store. Put its QR code on a poster, the counter or an ad: customers scan it, prove their phone number and become members of that store, with the channel code as their source.',
+  keyword: 'Keyword',
+  keywordPlaceholder: 'Channel code or name',
+  store: 'Store',
+  status: 'Status',
+  statuses: {
+    active: 'Active',
+    paused: 'Paused',
+  },
+  code: 'Channel code',
+  name: 'Channel name',
+  link: 'Registration page',
+  fields: 'Fields on the page',
+  phoneAlways: 'Phone (required)',
+  create: 'New channel',
+  createTitle: 'New registration channel',
+  editTitle: 'Edit registration channel',
+  qr: 'QR code',
+  pause: 'Pause',
+  activate: 'Activate',
+  copy: 'Copy link',
+  copied: 'Link copied',
+  copyFailed: 'Could not copy automatically; select the link and copy it by hand',
+  open: 'Open the page',
+  empty: 'No registration channels yet. Create one and put its QR code in a store: customers scan it to register themselves.',
+  emptyFiltered: 'No channel matches. Change or clear the filters.',
+  created: 'Registration channel "{name}" created',
+  updated: 'Registration channel "{name}" saved',
+  paused: 'Registration channel "{name}" paused; its page is closed',
+  activated: 'Registration channel "{name}" activated',
+  pauseTitle: 'Pause the registration channel',
+  pauseConfirm:
+    'Pause the registration channel "{name}" ({code})? Its QR code will then open a "page does not exist or is paused" notice and nobody can register through it until it is activated again.',
+  form: {
+    codePlaceholder: 'e.g. poster-2026; cannot change later',
+    codeHint: 'Part of the registration link (/r/code), so it cannot change once printed; letters are kept lower-case.',
+    codeImmutable: 'The channel code is printed in its QR code and cannot change.',
+    namePlaceholder: 'e.g. Store poster, Counter stand',
+    storePlaceholder: 'Choose a store',
+    storeIdPlaceholder: 'Store id',
+    storeHint: 'Members who register through this channel belong to this store.',
+    fieldsHint:
+      'The phone is always required and verified by SMS; ticked fields are optional on the page. Custom fields set to show at registration in Member form appear too.',
+    privacyNotice: 'Privacy notice',
+    privacyPlaceholder:
+      'Say which personal details are collected, what for, how long they are kept and whom to contact. The page shows it folded; customers must accept it to register.',
+    consentText: 'Marketing consent text',
+    consentHint: 'The text of the marketing SMS checkbox on the page; customers may leave it unticked.',
+  },
+  rules: {
+    codeRequired: 'Enter a channel code',
+    codePattern: 'Letters, digits, - and _ only, at most 32',
+    nameRequired: 'Enter a channel name',
+    storeRequired: 'Choose a store',
+    privacyRequired: 'Enter the privacy notice',
+    consentRequired: 'Enter the consent text',
+  },
+  qrDialog: {
+    title: 'QR code: {name}',
+    loading: 'Making the QR code…',
+    failed: 'The QR code could not be loaded: {message}',
+    alt: 'QR code of registration channel {code}',
+    png: 'Download PNG',
+    pngHint: '1024 pixels, for posters and printers',
+    svg: 'Download SVG',
+    svgHint: 'Vector, sharp at any size, for print shops',
+    url: 'Registration link',
+    pausedWarning: 'This channel is paused: its QR code opens a "page does not exist or is paused" notice until the channel is activated.',
+  },
+};
+
+export default memberChannels;
