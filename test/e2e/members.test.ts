@@ -241,6 +241,19 @@ describe('members in the console', function () {
     await byTest(admin, 'member-table').getByText('林晓雨').waitFor();
     await shot(admin, '05b-custom-filter');
 
+    // Saved as a view, the filter comes back from 我的视图 after the list was reset.
+    await byTest(admin, 'member-views').click();
+    await byTest(admin, 'member-view-save').click();
+    await admin.locator('.el-message-box input').fill('油性皮肤会员');
+    await admin.locator('.el-message-box').getByRole('button', { name: '保存' }).click();
+    await admin.locator('.el-message', { hasText: '已保存视图“油性皮肤会员”' }).waitFor();
+    await admin.goto(`${server.url}/members`);
+    await byTest(admin, 'member-views').click();
+    await byTest(admin, 'member-view-油性皮肤会员').click();
+    await admin.waitForURL(/custom\.skin_type=oily/);
+    await byTest(admin, 'member-table').getByText('林晓雨').waitFor();
+    await shot(admin, '05c-saved-view');
+
     await pickOption(admin, '[data-test="member-filter-custom-skin_type"]', '干性');
     await clickAndList(admin, 'member-search');
     await admin.waitForURL(/custom\.skin_type=dry/);

@@ -184,3 +184,20 @@ export const downloadPersonalData = (id: number): Promise<DownloadedFile> => dow
 
 /** 删除会员个人信息（不可恢复，须填原因） */
 export const eraseMember = (id: number, reason: string) => http.post<Erasure>(`/api/v1/members/${id}/erase`, { reason });
+
+export interface SavedView {
+  id: number;
+  name: string;
+  query: Record<string, string | number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** 我的视图：列出已保存的筛选 */
+export const listMemberViews = () => http.get<{ items: SavedView[] }>('/api/v1/member-views');
+
+/** 保存当前筛选为视图（同名覆盖） */
+export const saveMemberView = (name: string, query: object) => http.put<SavedView>('/api/v1/member-views', { name, query });
+
+/** 删除已保存的视图 */
+export const deleteMemberView = (id: number) => http.delete<void>(`/api/v1/member-views/${id}`);

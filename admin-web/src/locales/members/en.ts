@@ -42,6 +42,16 @@ const members: typeof zhCN = {
     createdAt: 'Created at',
     updatedAt: 'Updated at',
   },
+  views: {
+    title: 'My views',
+    none: 'No saved views yet',
+    save: 'Save these filters as a view…',
+    namePrompt: 'Name these filters and sort, e.g. "Birthdays this month". A view with the same name is replaced.',
+    nameRule: 'Enter a name of 1 to 64 characters',
+    saved: 'Saved view "{name}"',
+    delete: 'Delete view',
+    confirmDelete: 'Delete the view "{name}"? Only the shortcut goes; no member data changes.',
+  },
   list: {
     title: 'Member list',
     keyword: 'Keyword',

@@ -42,6 +42,16 @@ const members = {
     createdAt: '创建时间',
     updatedAt: '更新时间',
   },
+  views: {
+    title: '我的视图',
+    none: '还没有保存的视图',
+    save: '保存当前筛选为视图…',
+    namePrompt: '给这组筛选和排序起个名字，例如“本月生日会员”。同名的视图会被覆盖。',
+    nameRule: '请输入 1 到 64 个字符的名称',
+    saved: '已保存视图“{name}”',
+    delete: '删除视图',
+    confirmDelete: '删除视图“{name}”？只删除这个快捷方式，不影响会员数据。',
+  },
   list: {
     title: '会员列表',
     keyword: '关键字',

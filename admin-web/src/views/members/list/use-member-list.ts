@@ -190,5 +190,6 @@ export function useMemberList() {
     dialogVisible,
     openMember,
     onCreated,
+    customByKey,
   };
 }
