@@ -5,7 +5,8 @@ import { defineAuditModels, type AuditModels } from '../modules/audit/models.js'
 import { AuditSealer } from '../modules/audit/sealer.js';
 import { AuditService, SYSTEM_ACTOR } from '../modules/audit/service.js';
 import { verifyAuditTrail, type VerifyResult } from '../modules/audit/verify.js';
-import { ConfigError, loadConfig } from '../platform/config/load.js';
+import { loadConfig } from '../platform/config/load.js';
+import { runCommand, UsageError } from './command-runner.js';
 import type { HuijiConfig } from '../platform/config/schema.js';
 import { createSequelize } from '../platform/db/connect.js';
 
@@ -19,8 +20,6 @@ const EXIT = { ok: 0, failed: 1, usage: 2, broken: 4 } as const;
 /** The floor the database triggers enforce: younger records cannot be deleted. */
 const MIN_RETENTION_DAYS = 180;
 
-/** A bad option or a missing key: told in one line, exit code 2. */
-class UsageError extends Error {}
 
 interface Audit {
   config: HuijiConfig;
@@ -118,20 +117,7 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-async function run(work: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await work();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      process.stderr.write(`${error instanceof ConfigError ? '' : 'audit: '}${message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    process.stderr.write(`audit failed: ${message}\n`);
-    process.exitCode = EXIT.failed;
-  }
-}
+const run = (work: () => Promise<number>) => runCommand('audit', work);
 
 const program = new Command()
   .name('audit')

@@ -4,7 +4,8 @@ import { loadAuditKeys, missingAuditKeyFiles } from '../modules/audit/keys.js';
 import { defineAuditModels } from '../modules/audit/models.js';
 import { AuditService, SYSTEM_ACTOR } from '../modules/audit/service.js';
 import { MEMBER_ENCRYPTED_COLUMNS } from '../modules/members/contact.js';
-import { ConfigError, loadConfig } from '../platform/config/load.js';
+import { loadConfig } from '../platform/config/load.js';
+import { runCommand, UsageError } from './command-runner.js';
 import type { HuijiConfig } from '../platform/config/schema.js';
 import { reencryptColumns } from '../platform/crypto/encrypted-columns.js';
 import { FieldCipher } from '../platform/crypto/field-cipher.js';
@@ -22,7 +23,6 @@ import { createSequelize } from '../platform/db/connect.js';
  */
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-class UsageError extends Error {}
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
@@ -111,20 +111,7 @@ async function reencrypt(options: { reindex?: boolean }): Promise<number> {
   });
 }
 
-async function run(work: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await work();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      process.stderr.write(`${error instanceof ConfigError ? '' : 'keys: '}${message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    process.stderr.write(`keys failed: ${message}\n`);
-    process.exitCode = EXIT.failed;
-  }
-}
+const run = (work: () => Promise<number>) => runCommand('keys', work);
 
 const program = new Command()
   .name('keys')

@@ -1,20 +1,11 @@
 import { localized } from '../../platform/http/validation.js';
 import { z } from '../../platform/http/zod.js';
-import { IdParams } from '../../platform/http/common-schemas.js';
+import { IdParams, optionalText } from '../../platform/http/common-schemas.js';
 import { isFullEmail, isFullPhone, normalisePhone } from '../access/field-policy/formats.js';
 import { isValidCardNumber } from '../../platform/ids/card-number.js';
 import { isCalendarDay, isResidentIdNumber } from './formats.js';
 import { isRegionCode } from './form/index.js';
 import { MEMBER_SORTS } from './list-query.js';
-
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === '' ? null : v))
-    .nullable()
-    .optional();
 
 export const PhoneSchema = z
   .string()

@@ -1,17 +1,8 @@
 import { localized } from '../../platform/http/validation.js';
 import { z } from '../../platform/http/zod.js';
-import { IdParams, isoDate } from '../../platform/http/common-schemas.js';
+import { IdParams, isoDate, optionalText } from '../../platform/http/common-schemas.js';
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .transform((v) => (v === '' ? null : v))
-    .nullable()
-    .optional();
-
 export const StoreBody = z.strictObject({
   code: z
     .string()

@@ -14,3 +14,13 @@ export const nullableIsoDate = z
   .nullable()
   .transform((d) => d?.toISOString() ?? null)
   .openapi({ type: ['string', 'null'], format: 'date-time' });
+
+/** Optional free text: trimmed, at most `max` characters; blank means none (null). */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((v) => (v === '' ? null : v))
+    .nullable()
+    .optional();
