@@ -141,6 +141,22 @@ describe(`members: import from .xlsx and .csv (${TEST_DIALECT})`, function () {
     expect(member.name).to.equal('新名');
   });
 
+  it('fails only the row a write conflict hits, retrying its chunk row by row', async () => {
+    const holder = await test.http().post('/api/v1/members').set(as('manager1')).send({ phone: '13744440001' });
+    // Matched by phone, this row looks new, but its card number is taken: the insert fails.
+    const sheet = await xlsx([
+      ['姓名', '手机号', '会员卡号'],
+      ['吴一', '13744440002', ''],
+      ['吴二', '13744440003', holder.body.cardNo],
+      ['吴三', '13744440004', ''],
+    ]);
+    const { summary, report } = await importFile(await upload(sheet), { badRows: 'skip' });
+    expect(summary).to.include({ created: 2, failed: 1 });
+    expect(report[1][1].slice(0, 2)).to.deep.equal(['3', '手机号、卡号或唯一字段已被其他会员使用']);
+    const found = await test.http().get('/api/v1/members/lookup').query({ phone: '13744440004' }).set(as('manager1'));
+    expect(found.status).to.equal(200);
+  });
+
   it('reads CSV with a BOM, and refuses files it cannot take', async () => {
     const csv = Buffer.from('\ufeff姓名,手机号\n陈一,13733330001\n', 'utf8');
     const preview = await upload(csv, 'text/csv');

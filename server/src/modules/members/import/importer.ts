@@ -1,5 +1,4 @@
-import { UniqueConstraintError, type Sequelize } from 'sequelize';
-import { withTransaction } from '../../../platform/db/transaction.js';
+import type { Sequelize } from 'sequelize';
 import { AppError } from '../../../platform/errors/app-error.js';
 import type { Locale } from '../../../platform/http/request-context.js';
 import type { Principal } from '../../../platform/http/route.js';
@@ -12,15 +11,14 @@ import type { CustomValues } from '../custom-values.js';
 import type { MemberModels } from '../models.js';
 import type { MemberService } from '../service.js';
 import { importColumns, suggestMapping, type ImportColumn } from './columns.js';
-import { prepareChunk, type BadRow, type DuplicatePolicy, type PrepareContext, type PreparedChunk, type SheetRow } from './prepare.js';
-import { writeImportReport, type ImportSummary } from './report.js';
+import { ImportRun, type ImportJob } from './import-run.js';
+import type { DuplicatePolicy } from './prepare.js';
+import type { ImportSummary } from './report.js';
 import { readSheet } from './sheet-reader.js';
 import { findUpload, type Upload } from './upload.js';
 import type { MemberImportInput } from '../jobs/import.job.js';
-import { writeChunk, type ChunkWriter } from './write.js';
 
 export const MAX_IMPORT_ROWS = 200_000;
-const CHUNK = 1000;
 
 export interface ImportOptions {
   mapping: Record<string, string | null>;
@@ -110,147 +108,24 @@ export class MemberImporter {
     });
   }
 
-  async run(
-    principal: Principal,
-    upload: Upload,
-    options: ImportOptions,
-    job: { taskId: number; locale: Locale; reportFile: string; progress: (done: number) => Promise<void> },
-  ): Promise<ImportSummary> {
-    const say = (zh: string, en: string) => (job.locale === 'en' ? en : zh);
-    const columns = new Map((await this.columns(principal)).map((c) => [c.key, c]));
+  async run(principal: Principal, upload: Upload, options: ImportOptions, job: ImportJob): Promise<ImportSummary> {
     const definitions = await this.deps.custom.definitions();
-    let headers: string[] = [];
-    const chunks = async function* (file: Upload): AsyncGenerator<SheetRow[]> {
-      let line = 0;
-      let chunk: SheetRow[] = [];
-      for await (const cells of readSheet(file.file, file.kind)) {
-        line += 1;
-        if (line === 1) {
-          headers = cells;
-          continue;
-        }
-        chunk.push({ line, cells });
-        if (chunk.length === CHUNK) {
-          yield chunk;
-          chunk = [];
-        }
-      }
-      if (chunk.length > 0) yield chunk;
-    };
-    const context = (): PrepareContext => ({
-      principal,
-      guard: undefined as never,
-      models: this.deps.models,
-      contact: this.deps.contact,
-      columns,
-      keys: headers.map((h) => {
-        const key = options.mapping[h];
-        return key && columns.has(key) ? key : null;
-      }),
-      definitions,
-      match: options.match,
-      duplicates: options.duplicates,
-      defaultStoreId: options.homeStoreId ?? (principal.storeScope?.length === 1 ? principal.storeScope[0] : null),
-      seen: new Map(),
-      say,
-      locale: job.locale,
-    });
-    const guard = await this.deps.members.guard(principal);
-    const writer: ChunkWriter = { ...this.deps, definitions, taskId: job.taskId };
-    const summary: ImportSummary = { total: 0, created: 0, updated: 0, skipped: 0, failed: 0, dryRun: options.dryRun, aborted: false };
-    const bad: BadRow[] = [];
-    const tally = (chunk: PreparedChunk) => {
-      summary.skipped += chunk.skipped;
-      bad.push(...chunk.bad);
-    };
-
-    // Pass 1: check every row (all-or-nothing, dry runs) before a single write.
-    if (options.badRows === 'abort' || options.dryRun) {
-      let ctx: PrepareContext | null = null;
-      for await (const rows of chunks(upload)) {
-        ctx ??= { ...context(), guard };
-        const chunk = await prepareChunk(rows, ctx);
-        summary.total += rows.length;
-        tally(chunk);
-        summary.created += chunk.creates.length;
-        summary.updated += chunk.updates.length;
-        await job.progress(summary.total);
-      }
-      summary.failed = bad.length;
-      if (options.dryRun || bad.length > 0) {
-        summary.aborted = !options.dryRun;
-        if (summary.aborted) Object.assign(summary, { created: 0, updated: 0, skipped: 0 });
-        await writeImportReport(job.reportFile, headers, summary, bad, say);
-        return summary;
-      }
-      Object.assign(summary, { total: 0, created: 0, updated: 0, skipped: 0 });
-      try {
-        await withTransaction(this.deps.sequelize, async (transaction) => {
-          let ctx2: PrepareContext | null = null;
-          for await (const rows of chunks(upload)) {
-            ctx2 ??= { ...context(), guard };
-            const chunk = await prepareChunk(rows, ctx2);
-            summary.total += rows.length;
-            if (chunk.bad.length > 0) throw new ImportAborted(chunk.bad);
-            const written = await writeChunk(chunk, writer, transaction);
-            summary.created += written.created;
-            summary.updated += written.updated;
-            summary.skipped += chunk.skipped;
-            await job.progress(summary.total);
-          }
-        });
-      } catch (error) {
-        const reasons = error instanceof ImportAborted ? error.rows : error instanceof UniqueConstraintError ? [{ line: 0, cells: [], reasons: [say('导入期间有其他人登记了相同的会员，已全部撤销，请重试', 'Someone registered the same member meanwhile; everything was undone, try again')] }] : null;
-        if (!reasons) throw error;
-        Object.assign(summary, { created: 0, updated: 0, skipped: 0, failed: reasons.length, aborted: true });
-        await writeImportReport(job.reportFile, headers, summary, reasons, say);
-        return summary;
-      }
-      await writeImportReport(job.reportFile, headers, summary, [], say);
-      return summary;
-    }
-
-    // One pass, chunk by chunk: good rows go in, bad rows go to the report.
-    let ctx: PrepareContext | null = null;
-    for await (const rows of chunks(upload)) {
-      ctx ??= { ...context(), guard };
-      const chunk = await prepareChunk(rows, ctx);
-      summary.total += rows.length;
-      tally(chunk);
-      try {
-        const written = await withTransaction(this.deps.sequelize, (transaction) => writeChunk(chunk, writer, transaction));
-        summary.created += written.created;
-        summary.updated += written.updated;
-      } catch (error) {
-        if (!(error instanceof UniqueConstraintError)) throw error;
-        await this.rowByRow(chunk, writer, rows, summary, bad, say);
-      }
-      await job.progress(summary.total);
-    }
-    summary.failed = bad.length;
-    await writeImportReport(job.reportFile, headers, summary, bad, say);
-    return summary;
-  }
-
-  /** A chunk a concurrent write spoiled: each row on its own, so only the conflicting ones fail. */
-  private async rowByRow(chunk: PreparedChunk, writer: ChunkWriter, rows: SheetRow[], summary: ImportSummary, bad: BadRow[], say: (zh: string, en: string) => string) {
-    const cellsOf = (line: number) => rows.find((r) => r.line === line)?.cells ?? [];
-    const single = [...chunk.creates.map((c) => ({ line: c.line, part: { ...chunk, creates: [c], updates: [], bad: [] } })), ...chunk.updates.map((u) => ({ line: u.line, part: { ...chunk, creates: [], updates: [u], bad: [] } }))];
-    for (const { line, part } of single) {
-      try {
-        const written = await withTransaction(this.deps.sequelize, (transaction) => writeChunk(part, writer, transaction));
-        summary.created += written.created;
-        summary.updated += written.updated;
-      } catch (error) {
-        if (!(error instanceof UniqueConstraintError)) throw error;
-        bad.push({ line, cells: cellsOf(line), reasons: [say('手机号、卡号或唯一字段已被其他会员使用', 'The phone, card number or a unique field is already used by another member')] });
-      }
-    }
+    const run = new ImportRun(
+      {
+        sequelize: this.deps.sequelize,
+        models: this.deps.models,
+        contact: this.deps.contact,
+        principal,
+        guard: await this.deps.members.guard(principal),
+        columns: new Map((await this.columns(principal)).map((c) => [c.key, c])),
+        definitions,
+        writer: { ...this.deps, definitions, taskId: job.taskId },
+      },
+      upload,
+      options,
+      job,
+    );
+    return run.execute();
   }
 }
 
-class ImportAborted extends Error {
-  constructor(readonly rows: BadRow[]) {
-    super('bad rows on the second pass');
-  }
-}
