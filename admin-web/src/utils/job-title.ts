@@ -9,6 +9,7 @@ const TASK_JOB_TITLES: Record<string, string> = {
   'audit.export': 'tasks.jobTitles.auditExport',
   'members.export': 'tasks.jobTitles.membersExport',
   'members.import': 'tasks.jobTitles.membersImport',
+  'members.check-import': 'tasks.jobTitles.membersImportCheck',
 };
 
 /** The job behind a task, in the console's language. */
@@ -17,8 +18,7 @@ export function taskJobTitle(jobName: string): string {
   return key ? i18n.global.t(key) : jobName;
 }
 
-/** What a task did: its job's title, or 预检 for an import that only checked its sheet (known once it has a summary). */
-export function taskTitle(task: Pick<Task, 'jobName' | 'summary'>): string {
-  if (task.jobName === 'members.import' && task.summary?.dryRun === true) return i18n.global.t('tasks.jobTitles.membersImportCheck');
+/** What a task did: its job's title (a dry run of an import has a job of its own, 预检). */
+export function taskTitle(task: Pick<Task, 'jobName'>): string {
   return taskJobTitle(task.jobName);
 }

@@ -16,7 +16,7 @@ import type { DuplicatePolicy } from './prepare.js';
 import type { ImportSummary } from './report.js';
 import { readSheet } from './sheet-reader.js';
 import { findUpload, type Upload } from './upload.js';
-import type { MemberImportInput } from '../jobs/import.job.js';
+import { importJobName, type MemberImportInput } from '../jobs/import.job.js';
 
 export const MAX_IMPORT_ROWS = 200_000;
 
@@ -98,7 +98,7 @@ export class MemberImporter {
       throw new AppError('VALIDATION_FAILED', { details: { in: 'body', fields: [{ path: 'mapping', code: 'required', message: locale === 'en' ? 'Map a column to the phone number' : '请把一列对应到“手机号”' }] } });
     }
     const input: MemberImportInput = { userId: principal.userId, fileId, rows, options, locale };
-    return this.deps.tasks.submit(principal, 'members.import', input, async (task) => {
+    return this.deps.tasks.submit(principal, importJobName(options.dryRun), input, async (task) => {
       await this.deps.audit.record({
         action: 'member.import_queue',
         entityType: 'member',

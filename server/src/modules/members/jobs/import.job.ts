@@ -16,14 +16,23 @@ export interface MemberImportInput {
   locale: Locale;
 }
 
+type Deps = { services: { auth: AuthService; memberImporter: MemberImporter }; config: HuijiConfig };
+
+/** The job a queued sheet goes to: a dry run has a name (and a title in 我的任务) of its own. */
+export const importJobName = (dryRun: boolean) => (dryRun ? 'members.check-import' : 'members.import');
+
+export const memberImportJob = importJobSpec(importJobName(false), { zh: '导入会员', en: 'Import members' });
+export const memberImportCheckJob = importJobSpec(importJobName(true), { zh: '预检会员导入表格', en: 'Check a member sheet' });
+
 /**
  * Runs a queued member import as its requester (permissions read afresh) and leaves the
  * result report as the task's file. Never retried by itself: a second run of a half-done
  * 'skip' import would find its own members and count them as duplicates.
  */
-export default defineJob<{ services: { auth: AuthService; memberImporter: MemberImporter }; config: HuijiConfig }, MemberImportInput>({
-  name: 'members.import',
-  title: { zh: '导入会员', en: 'Import members' },
+function importJobSpec(name: string, title: { zh: string; en: string }) {
+  return defineJob<Deps, MemberImportInput>({
+  name,
+  title,
   concurrency: 1,
   retries: 0,
   lockLifetimeMs: 10 * 60_000,
@@ -60,3 +69,4 @@ export default defineJob<{ services: { auth: AuthService; memberImporter: Member
     return { output: { file: reportFile, downloadName, contentType: XLSX_CONTENT_TYPE }, summary: { ...summary } };
   },
 });
+}
