@@ -15,6 +15,12 @@ export async function* readSheet(file: string, kind: SheetKind): AsyncGenerator<
   }
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' });
+  // exceljs reads the sheet's name and the date system from the workbook part and fails on
+  // files whose workbook part comes after the sheet in the zip (its own writer produces
+  // them, in an order that varies from run to run). The name is not needed here, and the
+  // 1900 date system is every Excel's default but old Mac files'; a workbook part read
+  // before the sheet replaces both.
+  Object.assign(reader, { model: { sheets: [] }, properties: { model: { date1904: false } } });
   for await (const worksheet of reader) {
     for await (const row of worksheet) {
       const values = (row.values as unknown[]).slice(1);
