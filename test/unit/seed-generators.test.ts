@@ -19,7 +19,7 @@ import { shopHoursTime } from '../../server/src/cli/seed/shop-clock.js';
 import { planStaff } from '../../server/src/cli/seed/staff.js';
 import { planStores, storeCode } from '../../server/src/cli/seed/stores.js';
 import { isFullEmail } from '../../server/src/modules/access/field-policy/formats.js';
-import { isCalendarDay } from '../../server/src/modules/members/formats.js';
+import { isDateText } from '../../server/src/modules/members/form/index.js';
 
 const NOW = new Date('2026-11-23T04:00:00.000Z');
 const sample = <T>(count: number, make: (random: Random) => T, seed = '7') => {
@@ -270,7 +270,7 @@ describe('seed generators', () => {
         expect(member.name).to.match(/^[\u4e00-\u9fff]{2,3}$/);
         expect(member.gender).to.be.oneOf(['female', 'male']);
         if (member.birthday !== null) {
-          expect(isCalendarDay(member.birthday), member.birthday).to.equal(true);
+          expect(isDateText(member.birthday), member.birthday).to.equal(true);
           expect(member.birthday >= '1955-01-01' && member.birthday <= '2006-12-31', member.birthday).to.equal(true);
         }
         if (member.region !== null) {

@@ -78,8 +78,9 @@ export function auditRoutes(audit: AuditService, verify: () => Promise<VerifyRes
       handler: async ({ query, principal }) => {
         const items = await audit.list({ ...filterOf(query, principal!), before: query.before, limit: query.limit + 1 });
         const page = items.slice(0, query.limit);
+        const view = options.diffView(principal!);
         return {
-          items: page.map((record) => toItem(record, options.diffView(principal!))),
+          items: page.map((record) => toItem(record, view)),
           nextBefore: items.length > query.limit ? Number(page[page.length - 1].id) : null,
         };
       },

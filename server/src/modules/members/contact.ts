@@ -24,6 +24,15 @@ export interface ContactData {
   idNumber?: string | null;
 }
 
+const CONTACT_FIELDS = ['phone', 'email', 'idNumber'] as const;
+
+/** The contact fields a patch sets, leaving out those already equal in `current` (nothing to re-encrypt). */
+export function contactChanges(patch: Record<string, unknown>, current: Record<string, unknown> = {}): ContactData {
+  return Object.fromEntries(
+    CONTACT_FIELDS.filter((key) => patch[key] !== undefined && patch[key] !== current[key]).map((key) => [key, patch[key]]),
+  ) as ContactData;
+}
+
 type ContactColumns = Partial<
   Pick<MemberRecord, 'phoneEnc' | 'phoneBidx' | 'phoneLast4' | 'emailEnc' | 'emailBidx' | 'idNumberEnc' | 'idNumberBidx'>
 >;

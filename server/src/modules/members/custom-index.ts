@@ -1,4 +1,4 @@
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { CustomFieldDefinition, CustomValue } from './form/index.js';
 import type { MemberModels } from './models.js';
 
@@ -78,10 +78,4 @@ export class CustomIndex {
     }
     return null;
   }
-}
-
-export function isCustomValueConflict(error: unknown): boolean {
-  if (!(error instanceof UniqueConstraintError)) return false;
-  const where = JSON.stringify(error.fields ?? {}) + String((error.parent as Error | undefined)?.message ?? '');
-  return where.includes('unique_key') || where.includes('member_custom_values');
 }

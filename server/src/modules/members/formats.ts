@@ -1,24 +1,17 @@
+import { isDateText } from './form/value-formats.js';
 import { regionName } from './region-data.js';
 
 /**
  * Formats of the built-in member fields. Region codes come from China's administrative
  * divisions as the element-china-area-data package ships them (see form/region-codes.ts).
  */
+
 /** Province, city and district names of a code, e.g. 北京市 / 市辖区 / 东城区. */
 export function regionNames(code: string): string[] {
   return [2, 4, 6, 9]
     .filter((length) => length <= code.length)
     .map((length) => regionName(code.slice(0, length)))
     .filter((name): name is string => typeof name === 'string');
-}
-
-/** A real calendar day written YYYY-MM-DD (no 2026-02-30). */
-export function isCalendarDay(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -30,5 +23,5 @@ export function isResidentIdNumber(value: string): boolean {
   if (!/^\d{17}[\dX]$/.test(id)) return false;
   const sum = ID_WEIGHTS.reduce((total, weight, i) => total + weight * Number(id[i]), 0);
   if (ID_CHECK[sum % 11] !== id[17]) return false;
-  return isCalendarDay(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
+  return isDateText(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
 }

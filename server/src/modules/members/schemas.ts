@@ -3,8 +3,8 @@ import { z } from '../../platform/http/zod.js';
 import { IdParams, optionalText } from '../../platform/http/common-schemas.js';
 import { isFullEmail, isFullPhone, normalisePhone } from '../access/field-policy/formats.js';
 import { isValidCardNumber } from '../../platform/ids/card-number.js';
-import { isCalendarDay, isResidentIdNumber } from './formats.js';
-import { isRegionCode } from './form/index.js';
+import { isResidentIdNumber } from './formats.js';
+import { isDateText, isRegionCode } from './form/index.js';
 import { MEMBER_SORTS } from './list-query.js';
 
 export const PhoneSchema = z
@@ -27,7 +27,7 @@ const idNumber = z
 
 const birthday = z
   .string()
-  .refine(isCalendarDay, { error: localized('请输入有效日期，格式 YYYY-MM-DD', 'Enter a real date as YYYY-MM-DD') })
+  .refine(isDateText, { error: localized('请输入有效日期，格式 YYYY-MM-DD', 'Enter a real date as YYYY-MM-DD') })
   .refine((v) => v >= '1900-01-01' && new Date(`${v}T00:00:00Z`).getTime() <= Date.now() + 86_400_000, {
     error: localized('生日须在 1900 年之后且不晚于今天', 'The birthday must be after 1900 and not in the future'),
   });
@@ -77,7 +77,7 @@ export const RevealBody = z.strictObject({
   reason,
 });
 
-const day = z.string().refine(isCalendarDay, { error: localized('请输入日期，格式 YYYY-MM-DD', 'Enter a date as YYYY-MM-DD') });
+const day = z.string().refine(isDateText, { error: localized('请输入日期，格式 YYYY-MM-DD', 'Enter a date as YYYY-MM-DD') });
 const fen = z.coerce.number().int().min(0);
 
 const CUSTOM_FILTER = /^custom\.[a-z][a-z0-9_]{0,63}$/;

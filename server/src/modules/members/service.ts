@@ -1,8 +1,9 @@
-import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
 import { invalidFields, type FieldError } from '../../platform/http/validation.js';
+import { uniqueConflictOn } from '../../platform/db/unique-conflict.js';
 import { formatCardNumber } from '../../platform/ids/card-number.js';
 import { nextInSequence } from '../../platform/ids/sequence.js';
 import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/business-day.js';
@@ -10,12 +11,11 @@ import type { AuditService } from '../audit/service.js';
 import { createFieldGuard, resolveFieldPolicies, type AuditDiff, type FieldGuard, type FieldRegistry } from '../access/field-policy/index.js';
 import type { PlainRecord } from '../access/field-policy/record-shape.js';
 import { fieldGuardFor } from '../access/guards.js';
-import type { MemberContact } from './contact.js';
+import { contactChanges, type MemberContact } from './contact.js';
 import { compileMemberQuery, encodeCursor, memberScopeWhere, type MemberListQuery } from './list-query.js';
 import { memberColumns, memberView, newMemberRow, showMember, type ShownMember } from './member-view.js';
 import type { MemberModels, MemberRecord } from './models.js';
 import type { CustomIndex } from './custom-index.js';
-import { isCustomValueConflict } from './custom-index.js';
 import type { CustomValues } from './custom-values.js';
 import { assertNoFieldErrors, fieldSearchValue } from './form/index.js';
 import type { MemberReferences } from './references.js';
@@ -159,8 +159,11 @@ export class MemberService {
 
   async update(principal: Principal, id: number, patch: MemberInput): Promise<ShownMember> {
     const guard = await this.guard(principal);
+    // Custom values and references are checked before the transaction opens: their reads
+    // go through other services, and a second pooled connection inside a transaction can
+    // starve the pool under load. The row is read again, locked, inside.
     const current = await this.findInScope(principal, id);
-    const previous = memberView(current, this.deps.contact).custom as PlainRecord;
+    const previous = JSON.parse(current.custom ?? '{}') as PlainRecord;
     const custom = patch.custom === undefined ? undefined : await this.deps.custom.check(patch.custom, 'update', previous);
     guard.assertWritable(patch, { operation: 'update' });
     await this.deps.references.check(principal, patch, custom ?? {}, id);
@@ -171,10 +174,9 @@ export class MemberService {
         const row = await this.lockInScope(principal, id, transaction);
         const before = memberView(row, this.deps.contact);
         merged = withoutEmpty({ ...(before.custom as PlainRecord), ...custom });
-        const contactPatch = Object.fromEntries(['phone', 'email', 'idNumber'].filter((k) => patch[k] !== undefined && patch[k] !== before[k]).map((k) => [k, patch[k]]));
         row.set({
           ...(memberColumns(patch) as object),
-          ...this.deps.contact.seal(contactPatch),
+          ...this.deps.contact.seal(contactChanges(patch, before)),
           ...(custom !== undefined ? { custom: JSON.stringify(merged) } : {}),
         } as never);
         if (row.changed() === false) return row;
@@ -336,13 +338,11 @@ export class MemberService {
    * find the customer at once), else without it: no other store's data leaks.
    */
   private async conflict(principal: Principal, error: unknown, input: MemberInput, memberId: number | null, custom: PlainRecord): Promise<unknown> {
-    if (!(error instanceof UniqueConstraintError)) return error;
-    if (isCustomValueConflict(error)) {
+    if (uniqueConflictOn(error, 'unique_key', 'member_custom_values')) {
       const field = await this.deps.index.takenField(memberId, custom, await this.deps.custom.definitions());
       return new AppError('MEMBER_CUSTOM_VALUE_TAKEN', { params: { field: field?.label.zh ?? '' }, details: { field: field ? `custom.${field.key}` : null } });
     }
-    const where = JSON.stringify(error.fields ?? {}) + String((error.parent as Error | undefined)?.message ?? '');
-    if (where.includes('phone_bidx') && input.phone) {
+    if (uniqueConflictOn(error, 'phone_bidx') && input.phone) {
       const existing = await this.deps.models.Member.findOne({
         where: { [Op.and]: [{ phoneBidx: this.deps.contact.phoneIndex(input.phone) }, ...memberScopeWhere(principal)] },
       });
@@ -350,7 +350,7 @@ export class MemberService {
         ? new AppError('MEMBER_PHONE_TAKEN', { params: { cardNo: existing.cardNo ?? '' }, details: { field: 'phone', cardNo: existing.cardNo, memberId: existing.id } })
         : new AppError('MEMBER_PHONE_TAKEN_ELSEWHERE', { details: { field: 'phone' } });
     }
-    if (where.includes('card_no')) return new AppError('MEMBER_CARD_TAKEN', { params: { cardNo: String(input.cardNo ?? '') }, details: { field: 'cardNo' } });
+    if (uniqueConflictOn(error, 'card_no')) return new AppError('MEMBER_CARD_TAKEN', { params: { cardNo: String(input.cardNo ?? '') }, details: { field: 'cardNo' } });
     return error;
   }
 }

@@ -35,3 +35,4 @@ export {
 } from './value-schema.js';
 export { VALUE_ERROR_CODES, assertNoFieldErrors, type ValueErrorCode, type ValueProblem, type Outcome } from './problems.js';
 export { isRegionCode } from './region-codes.js';
+export { isDateText } from './value-formats.js';

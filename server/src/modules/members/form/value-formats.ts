@@ -2,6 +2,7 @@ import type { CustomFieldDefinition } from './definition.js';
 import type { CustomFieldType, OptionFieldType } from './field-types.js';
 import { fail, ok, type Outcome } from './problems.js';
 import { isRegionCode } from './region-codes.js';
+import { normalisePhone } from '../../access/field-policy/formats.js';
 
 /**
  * What each type accepts and how it is normalized, before the admin's rules (bounds,
@@ -95,7 +96,8 @@ function datetime(raw: unknown): Outcome<string> {
 
 function phone(raw: unknown): Outcome<string> {
   if (typeof raw !== 'string') return fail('invalid_type', '请填写手机号', 'Enter a mobile number');
-  const digits = raw.replace(/[\s-]/g, '').replace(/^(?:\+86|0086|86)(?=1\d{10}$)/, '');
+  // Normalized as the built-in phone is, so both kinds of phone field agree on a number.
+  const digits = normalisePhone(raw);
   if (!MAINLAND_MOBILE.test(digits)) {
     return fail('invalid_format', '请填写有效的 11 位手机号', 'Enter a valid 11-digit mainland mobile number');
   }

@@ -107,7 +107,7 @@ export class ImportRun {
 
   /** A chunk a concurrent write spoiled: each row on its own, so only the conflicting ones fail. */
   private async rowByRow(chunk: PreparedChunk, rows: SheetRow[]): Promise<void> {
-    const cellsOf = (line: number) => rows.find((r) => r.line === line)?.cells ?? [];
+    const cells = new Map(rows.map((r) => [r.line, r.cells]));
     const singles = [
       ...chunk.creates.map((c) => ({ line: c.line, part: { ...chunk, creates: [c], updates: [], bad: [] } })),
       ...chunk.updates.map((u) => ({ line: u.line, part: { ...chunk, creates: [], updates: [u], bad: [] } })),
@@ -117,7 +117,7 @@ export class ImportRun {
         this.count(await withTransaction(this.setup.sequelize, (transaction) => writeChunk(part, this.setup.writer, transaction)));
       } catch (error) {
         if (!(error instanceof UniqueConstraintError)) throw error;
-        this.bad.push({ line, cells: cellsOf(line), reasons: [this.say('手机号、卡号或唯一字段已被其他会员使用', 'The phone, card number or a unique field is already used by another member')] });
+        this.bad.push({ line, cells: cells.get(line) ?? [], reasons: [this.say('手机号、卡号或唯一字段已被其他会员使用', 'The phone, card number or a unique field is already used by another member')] });
       }
     }
   }

@@ -15,7 +15,7 @@ import { ImportRun, type ImportJob } from './import-run.js';
 import type { DuplicatePolicy } from './prepare.js';
 import type { ImportSummary } from './report.js';
 import { readSheet } from './sheet-reader.js';
-import { findUpload, type Upload } from './upload.js';
+import { findUpload, readUploadShape, saveUploadShape, type Upload, type UploadShape } from './upload.js';
 import { importJobName, type MemberImportInput } from '../jobs/import.job.js';
 
 export const MAX_IMPORT_ROWS = 200_000;
@@ -63,6 +63,24 @@ export class MemberImporter {
 
   async preview(principal: Principal, upload: Upload) {
     const columns = await this.columns(principal);
+    const { headers, rows, sample } = await this.shape(upload);
+    return {
+      fileId: upload.fileId,
+      headers,
+      rows,
+      sample,
+      mapping: suggestMapping(headers, columns),
+      columns: columns.map((c) => ({ key: c.key, label: c.label, required: c.required })),
+    };
+  }
+
+  /**
+   * An upload's headers, row count and first rows, read once when it is uploaded and kept
+   * beside it, so queueing the import does not read a 100,000-row sheet a second time.
+   */
+  private async shape(upload: Upload): Promise<UploadShape> {
+    const known = readUploadShape(upload);
+    if (known) return known;
     let headers: string[] | null = null;
     const sample: string[][] = [];
     let rows = 0;
@@ -79,20 +97,15 @@ export class MemberImporter {
     }
     if (!headers || rows === 0) throw new AppError('MEMBER_IMPORT_FILE_EMPTY');
     if (rows > MAX_IMPORT_ROWS) throw new AppError('MEMBER_IMPORT_TOO_MANY_ROWS', { params: { rows, max: MAX_IMPORT_ROWS } });
-    return {
-      fileId: upload.fileId,
-      headers,
-      rows,
-      sample,
-      mapping: suggestMapping(headers, columns),
-      columns: columns.map((c) => ({ key: c.key, label: c.label, required: c.required })),
-    };
+    const shape = { headers, rows, sample };
+    saveUploadShape(upload, shape);
+    return shape;
   }
 
   /** Queues an import of the caller's upload, audited in the same transaction. */
   async submit(principal: Principal, fileId: string, options: ImportOptions, locale: Locale) {
     const upload = findUpload(this.deps.outputRoot, principal.userId, fileId);
-    const { rows, headers } = await this.preview(principal, upload);
+    const { rows, headers } = await this.shape(upload);
     const mapped = headers.filter((h) => options.mapping[h]);
     if (!Object.values(options.mapping).includes('phone')) {
       throw new AppError('VALIDATION_FAILED', { details: { in: 'body', fields: [{ path: 'mapping', code: 'required', message: locale === 'en' ? 'Map a column to the phone number' : '请把一列对应到“手机号”' }] } });

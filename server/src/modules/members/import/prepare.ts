@@ -150,6 +150,7 @@ function changeFor(row: NewMember, member: MemberRecord, ctx: PrepareContext): M
 
 export async function prepareChunk(rows: SheetRow[], ctx: PrepareContext): Promise<PreparedChunk> {
   const out: PreparedChunk = { creates: [], updates: [], skipped: 0, bad: [] };
+  const cellsOf = new Map(rows.map((r) => [r.line, r.cells]));
   const good: Array<{ row: NewMember; matchKey: string | null }> = [];
   for (const row of rows) {
     const checked = checkRow(row, ctx);
@@ -168,7 +169,7 @@ export async function prepareChunk(rows: SheetRow[], ctx: PrepareContext): Promi
     }
     const reachable = (ctx.principal.storeScope === null || ctx.principal.storeScope.includes(member.homeStoreId)) && (!ctx.principal.ownMembersOnly || member.managerId === ctx.principal.userId);
     if (!reachable) {
-      out.bad.push({ line: row.line, cells: rows.find((r) => r.line === row.line)!.cells, reasons: [ctx.say('该会员已在其他门店登记，无法在此导入', 'This member is registered at another store and cannot be imported here')] });
+      out.bad.push({ line: row.line, cells: cellsOf.get(row.line)!, reasons: [ctx.say('该会员已在其他门店登记，无法在此导入', 'This member is registered at another store and cannot be imported here')] });
     } else if (ctx.duplicates === 'skip') {
       out.skipped += 1;
     } else {
@@ -180,7 +181,7 @@ export async function prepareChunk(rows: SheetRow[], ctx: PrepareContext): Promi
           out.updates.push(change);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          out.bad.push({ line: row.line, cells: rows.find((r) => r.line === row.line)!.cells, reasons: [error.messageIn(ctx.locale)] });
+          out.bad.push({ line: row.line, cells: cellsOf.get(row.line)!, reasons: [error.messageIn(ctx.locale)] });
         }
       }
     }

@@ -69,3 +69,24 @@ export function findUpload(outputRoot: string, ownerId: number, fileId: string):
   if (!match || Number(match[1]) !== ownerId || !fs.existsSync(file)) throw new AppError('MEMBER_IMPORT_FILE_NOT_FOUND');
   return { fileId, kind: match[3] as SheetKind, file };
 }
+
+/** What the first read of an upload learned: kept in `<fileId>.json` beside it, purged with it. */
+export interface UploadShape {
+  headers: string[];
+  rows: number;
+  sample: string[][];
+}
+
+const shapeFile = (upload: Upload) => `${upload.file}.json`;
+
+export function saveUploadShape(upload: Upload, shape: UploadShape): void {
+  fs.writeFileSync(shapeFile(upload), JSON.stringify(shape), { mode: 0o600 });
+}
+
+export function readUploadShape(upload: Upload): UploadShape | null {
+  try {
+    return JSON.parse(fs.readFileSync(shapeFile(upload), 'utf8')) as UploadShape;
+  } catch {
+    return null;
+  }
+}

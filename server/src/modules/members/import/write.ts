@@ -3,7 +3,7 @@ import { formatCardNumber } from '../../../platform/ids/card-number.js';
 import { reserveInSequence } from '../../../platform/ids/sequence.js';
 import type { AuditService } from '../../audit/service.js';
 import type { PlainRecord } from '../../access/field-policy/record-shape.js';
-import type { MemberContact } from '../contact.js';
+import { contactChanges, type MemberContact } from '../contact.js';
 import { indexed, indexValues, type CustomIndex } from '../custom-index.js';
 import type { CustomFieldDefinition, CustomValue } from '../form/index.js';
 import { memberColumns, newMemberRow } from '../member-view.js';
@@ -52,10 +52,9 @@ export async function writeChunk(chunk: PreparedChunk, w: ChunkWriter, transacti
   for (const change of chunk.updates) {
     const member = change.member;
     const custom = change.custom ? { ...(JSON.parse(member.custom ?? '{}') as PlainRecord), ...change.custom } : undefined;
-    const contactKeys = ['phone', 'email', 'idNumber'].filter((k) => change.patch[k] !== undefined);
     member.set({
       ...memberColumns(change.patch),
-      ...w.contact.seal(Object.fromEntries(contactKeys.map((k) => [k, change.patch[k]]))),
+      ...w.contact.seal(contactChanges(change.patch)),
       ...(custom ? { custom: JSON.stringify(custom) } : {}),
     } as never);
     await member.save({ transaction });
