@@ -60,6 +60,13 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { AuditSealer } from './modules/audit/sealer.js';
 import { AuditService } from './modules/audit/service.js';
 import { verifyAuditTrail } from './modules/audit/verify.js';
+import { DomainEvents } from './modules/events/outbox.js';
+import { LoyaltySettings } from './modules/loyalty/settings-store.js';
+import { createPoints, type PointModels, type PointsService } from './modules/points/index.js';
+import { createWallet, type WalletModule } from './modules/wallet/index.js';
+import { Idempotency } from './platform/http/idempotency.js';
+import { createOrders, type OrdersModule } from './modules/orders/index.js';
+import { hasPermission } from './platform/http/router.js';
 
 /** Everything one running Huiji holds: configuration, database, services and routes. */
 export interface AppContext {
@@ -67,7 +74,7 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   readiness: Readiness;
-  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels; jobs: JobModels; members: MemberModels };
+  models: { auth: AuthModels; audit: AuditModels; access: AccessModels; stores: StoreModels; jobs: JobModels; members: MemberModels; orders: OrdersModule['models']; points: PointModels };
   services: {
     auth: AuthService;
     access: AccessService;
@@ -82,10 +89,17 @@ export interface AppContext {
     tasks: TaskService;
     jobs: JobsService<AppContext>;
     registration: RegistrationService;
+    points: PointsService;
+    /** Stored value: ledger (for the checkout), pins, settings, plans, top-ups, liability. */
+    wallet: WalletModule;
+    /** Orders, the checkout (and its pricing steps, which tiers and coupons extend) and refunds. */
+    orders: OrdersModule;
   };
   /** Background jobs: defined here, started by main.ts (or the worker) once the database is ready. */
   jobRunner: JobRunner<AppContext>;
   jobBackend: GatedBackend;
+  /** At-most-once writes (checkout, refunds, top-ups) keyed by the caller's Idempotency-Key. */
+  idempotency: Idempotency;
   fieldRegistry: FieldRegistry;
   /** Encrypts personal data at rest and computes its blind indexes. */
   fieldCipher: FieldCipher;
@@ -149,6 +163,32 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   const consents = new MemberConsents(sequelize, memberModels, members, audit);
   const registration = createRegistration({ baseUrl: config.http.publicUrl, sequelize, logger, env: config.env, businessTimezone: config.businessTimezone, audit, stores, members, consents, custom: customValues, contact: memberContact, cipher: fieldCipher });
   const privacy = new MemberPrivacy({ sequelize, models: memberModels, members, consents, contact: memberContact, registry: fieldRegistry, audit, index: customIndex });
+  // One instance each for every module that keeps loyalty settings or emits domain events.
+  const loyaltySettings = new LoyaltySettings(sequelize);
+  const domainEvents = new DomainEvents(sequelize);
+  const idempotency = new Idempotency(sequelize);
+  const points = createPoints({ sequelize, loyaltySettings, members, audit, events: domainEvents, idempotency, businessTimezone: config.businessTimezone });
+  const wallet = createWallet({ sequelize, loyaltySettings, members, stores, points: points.service, idempotency, events: domainEvents, audit, businessTimezone: config.businessTimezone });
+  const orders = createOrders({
+    sequelize,
+    members,
+    stores,
+    staff,
+    audit,
+    events: domainEvents,
+    registry: fieldRegistry,
+    idempotency,
+    pointsLedger: points.service.ledger,
+    walletLedger: wallet.ledger,
+    rules: async () => ({ points: await points.service.readSettings(), wallet: await wallet.settings.read() }),
+    verifyPin: (principal, memberId, pin) => wallet.pins.verifyPaymentPin(principal, memberId, pin),
+    timeZone: config.businessTimezone,
+  });
+  members.addOverviewPart(async (principal, memberId) =>
+    hasPermission(principal, 'order:order:view')
+      ? { recentOrders: (await orders.orders.list(principal, { memberId, limit: 5 })).items }
+      : {},
+  );
   const startedAt = new Date();
 
   const jobModels = defineJobModels(sequelize);
@@ -191,10 +231,11 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     logger,
     sequelize,
     readiness: new Readiness(),
-    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels },
-    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service },
+    models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels, orders: orders.models, points: points.models },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service, points: points.service, wallet, orders },
     jobRunner,
     jobBackend,
+    idempotency,
     fieldRegistry,
     fieldCipher,
     auditKeys,
@@ -212,6 +253,9 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...memberFileRoutes({ exports: memberExports, importer: memberImporter, custom: customValues, outputRoot, maxUploadBytes: config.members.importMaxMegabytes * 1024 * 1024 }),
       ...memberRoutes(members, new MemberViews(sequelize, memberModels, audit)),
       ...memberPrivacyRoutes(consents, privacy),
+      ...orders.routes,
+      ...points.routes,
+      ...wallet.routes,
       ...customFieldRoutes(customFields),
       ...registration.routes,
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),

@@ -90,6 +90,33 @@ CREATE TABLE `auth_throttles` (
   PRIMARY KEY (`throttle_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `domain_events` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `type` varchar(64) NOT NULL,
+  `entity_type` varchar(32) DEFAULT NULL,
+  `entity_id` varchar(64) DEFAULT NULL,
+  `member_id` bigint DEFAULT NULL,
+  `payload` text NOT NULL,
+  `occurred_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `domain_events_type` (`type`,`id`),
+  KEY `domain_events_member` (`member_id`,`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `idempotency_keys` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `scope` varchar(64) NOT NULL,
+  `idem_key` varchar(128) NOT NULL,
+  `endpoint` varchar(160) NOT NULL,
+  `request_hash` char(64) NOT NULL,
+  `status_code` int DEFAULT NULL,
+  `response` mediumtext DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `idempotency_keys_scope_key` (`scope`,`idem_key`),
+  KEY `idempotency_keys_created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `jobs` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `name` varchar(191) NOT NULL,
@@ -174,6 +201,16 @@ CREATE TABLE `login_nonces` (
   KEY `login_nonces_expires_at` (`expires_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `loyalty_settings` (
+  `key` varchar(64) NOT NULL,
+  `value` text NOT NULL,
+  `updated_by` bigint unsigned DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`key`),
+  KEY `updated_by` (`updated_by`),
+  CONSTRAINT `loyalty_settings_ibfk_1` FOREIGN KEY (`updated_by`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `members` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `card_no` varchar(32) DEFAULT NULL,
@@ -209,6 +246,11 @@ CREATE TABLE `members` (
   `erased_at` datetime(3) DEFAULT NULL,
   `created_at` datetime(3) NOT NULL,
   `updated_at` datetime(3) NOT NULL,
+  `wallet_principal` bigint NOT NULL DEFAULT 0,
+  `wallet_bonus` bigint NOT NULL DEFAULT 0,
+  `wallet_pin_hash` varchar(255) DEFAULT NULL,
+  `wallet_pin_failures` int NOT NULL DEFAULT 0,
+  `wallet_pin_locked_until` datetime(3) DEFAULT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `card_no` (`card_no`),
   UNIQUE KEY `phone_bidx` (`phone_bidx`),
@@ -282,6 +324,110 @@ CREATE TABLE `member_views` (
   CONSTRAINT `member_views_ibfk_1` FOREIGN KEY (`owner_user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `orders` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `order_no` varchar(32) NOT NULL,
+  `source` varchar(32) DEFAULT NULL,
+  `external_no` varchar(64) DEFAULT NULL,
+  `member_id` bigint unsigned DEFAULT NULL,
+  `store_id` bigint unsigned NOT NULL,
+  `channel` varchar(32) DEFAULT NULL,
+  `cashier_id` bigint unsigned DEFAULT NULL,
+  `api_key_id` bigint DEFAULT NULL,
+  `salesperson_id` bigint unsigned DEFAULT NULL,
+  `occurred_at` datetime(3) NOT NULL,
+  `amount` bigint NOT NULL DEFAULT 0,
+  `discount` bigint NOT NULL DEFAULT 0,
+  `payable` bigint NOT NULL DEFAULT 0,
+  `points_used` bigint NOT NULL DEFAULT 0,
+  `points_earned` bigint NOT NULL DEFAULT 0,
+  `refunded_amount` bigint NOT NULL DEFAULT 0,
+  `status` varchar(24) NOT NULL DEFAULT 'completed',
+  `note` varchar(255) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `order_no` (`order_no`),
+  UNIQUE KEY `orders_source_external_no` (`source`,`external_no`),
+  KEY `cashier_id` (`cashier_id`),
+  KEY `salesperson_id` (`salesperson_id`),
+  KEY `orders_store_occurred` (`store_id`,`occurred_at`,`id`),
+  KEY `orders_member_occurred` (`member_id`,`occurred_at`,`id`),
+  KEY `orders_occurred` (`occurred_at`,`id`),
+  CONSTRAINT `orders_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `orders_ibfk_2` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `orders_ibfk_3` FOREIGN KEY (`cashier_id`) REFERENCES `users` (`id`),
+  CONSTRAINT `orders_ibfk_4` FOREIGN KEY (`salesperson_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `order_discounts` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `order_id` bigint unsigned NOT NULL,
+  `step` varchar(24) NOT NULL,
+  `reference` varchar(64) DEFAULT NULL,
+  `label` varchar(128) NOT NULL,
+  `amount` bigint NOT NULL,
+  `lines` text NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `order_discounts_order` (`order_id`),
+  CONSTRAINT `order_discounts_ibfk_1` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `order_items` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `order_id` bigint unsigned NOT NULL,
+  `line_no` int NOT NULL,
+  `sku` varchar(64) NOT NULL,
+  `name` varchar(128) NOT NULL,
+  `category` varchar(64) DEFAULT NULL,
+  `quantity` int NOT NULL,
+  `unit_price` bigint NOT NULL,
+  `amount` bigint NOT NULL,
+  `discount` bigint NOT NULL DEFAULT 0,
+  `payable` bigint NOT NULL,
+  `refunded_quantity` int NOT NULL DEFAULT 0,
+  `refunded_amount` bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `order_items_order_line` (`order_id`,`line_no`),
+  CONSTRAINT `order_items_ibfk_1` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `order_payments` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `order_id` bigint unsigned NOT NULL,
+  `method` varchar(16) NOT NULL,
+  `amount` bigint NOT NULL,
+  `points` bigint NOT NULL DEFAULT 0,
+  `principal` bigint NOT NULL DEFAULT 0,
+  `bonus` bigint NOT NULL DEFAULT 0,
+  `refunded_amount` bigint NOT NULL DEFAULT 0,
+  `refunded_points` bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  KEY `order_payments_order` (`order_id`),
+  CONSTRAINT `order_payments_ibfk_1` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `order_refunds` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `refund_no` varchar(32) NOT NULL,
+  `order_id` bigint unsigned NOT NULL,
+  `amount` bigint NOT NULL,
+  `lines` text DEFAULT NULL,
+  `payments` text NOT NULL,
+  `points_returned` bigint NOT NULL DEFAULT 0,
+  `points_reversed` bigint NOT NULL DEFAULT 0,
+  `reason` varchar(255) DEFAULT NULL,
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `api_key_id` bigint DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `refund_no` (`refund_no`),
+  KEY `operator_id` (`operator_id`),
+  KEY `order_refunds_order` (`order_id`),
+  CONSTRAINT `order_refunds_ibfk_1` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`),
+  CONSTRAINT `order_refunds_ibfk_2` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `password_history` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `user_id` bigint unsigned NOT NULL,
@@ -290,6 +436,49 @@ CREATE TABLE `password_history` (
   PRIMARY KEY (`id`),
   KEY `password_history_user_id_created_at` (`user_id`,`created_at`),
   CONSTRAINT `password_history_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `point_ledger` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `lot_id` bigint unsigned DEFAULT NULL,
+  `kind` varchar(24) NOT NULL,
+  `source_type` varchar(24) NOT NULL,
+  `source_id` bigint DEFAULT NULL,
+  `delta` bigint NOT NULL,
+  `balance_after` bigint NOT NULL,
+  `store_id` bigint unsigned DEFAULT NULL,
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `reason` varchar(255) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `lot_id` (`lot_id`),
+  KEY `store_id` (`store_id`),
+  KEY `operator_id` (`operator_id`),
+  KEY `point_ledger_member` (`member_id`,`id`),
+  KEY `point_ledger_source` (`source_type`,`source_id`),
+  KEY `point_ledger_member_kind` (`member_id`,`kind`,`source_type`,`created_at`),
+  CONSTRAINT `point_ledger_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `point_ledger_ibfk_2` FOREIGN KEY (`lot_id`) REFERENCES `point_lots` (`id`),
+  CONSTRAINT `point_ledger_ibfk_3` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `point_ledger_ibfk_4` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `point_lots` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `source_type` varchar(24) NOT NULL,
+  `source_id` bigint DEFAULT NULL,
+  `amount` bigint NOT NULL,
+  `remaining` bigint NOT NULL,
+  `earned_at` datetime(3) NOT NULL,
+  `expires_at` datetime(3) DEFAULT NULL,
+  `expiry_notified_at` datetime(3) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `point_lots_member_expiry` (`member_id`,`expires_at`,`id`),
+  KEY `point_lots_expires_at` (`expires_at`),
+  CONSTRAINT `point_lots_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `registration_channels` (
@@ -413,6 +602,79 @@ CREATE TABLE `user_stores` (
   KEY `user_stores_store_id` (`store_id`),
   CONSTRAINT `user_stores_ibfk_1` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE,
   CONSTRAINT `user_stores_ibfk_2` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `wallet_ledger` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `topup_id` bigint unsigned NOT NULL,
+  `topup_store_id` bigint unsigned NOT NULL,
+  `store_id` bigint unsigned NOT NULL,
+  `kind` varchar(24) NOT NULL,
+  `source_type` varchar(24) NOT NULL,
+  `source_id` bigint DEFAULT NULL,
+  `principal_delta` bigint NOT NULL,
+  `bonus_delta` bigint NOT NULL,
+  `principal_after` bigint NOT NULL,
+  `bonus_after` bigint NOT NULL,
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `reason` varchar(255) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `topup_id` (`topup_id`),
+  KEY `store_id` (`store_id`),
+  KEY `operator_id` (`operator_id`),
+  KEY `wallet_ledger_member` (`member_id`,`id`),
+  KEY `wallet_ledger_source` (`source_type`,`source_id`),
+  KEY `wallet_ledger_liability` (`topup_store_id`,`created_at`),
+  CONSTRAINT `wallet_ledger_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `wallet_ledger_ibfk_2` FOREIGN KEY (`topup_id`) REFERENCES `wallet_topups` (`id`),
+  CONSTRAINT `wallet_ledger_ibfk_3` FOREIGN KEY (`topup_store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `wallet_ledger_ibfk_4` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `wallet_ledger_ibfk_5` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `wallet_plans` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `name` varchar(64) NOT NULL,
+  `amount` bigint NOT NULL,
+  `bonus` bigint NOT NULL DEFAULT 0,
+  `points` bigint NOT NULL DEFAULT 0,
+  `status` varchar(16) NOT NULL DEFAULT 'active',
+  `sort_order` int NOT NULL DEFAULT 0,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `wallet_topups` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `topup_no` varchar(32) NOT NULL,
+  `member_id` bigint unsigned NOT NULL,
+  `store_id` bigint unsigned NOT NULL,
+  `plan_id` bigint unsigned DEFAULT NULL,
+  `pay_method` varchar(16) NOT NULL,
+  `principal` bigint NOT NULL,
+  `bonus` bigint NOT NULL DEFAULT 0,
+  `points` bigint NOT NULL DEFAULT 0,
+  `principal_remaining` bigint NOT NULL,
+  `bonus_remaining` bigint NOT NULL,
+  `refunded_principal` bigint NOT NULL DEFAULT 0,
+  `voided_bonus` bigint NOT NULL DEFAULT 0,
+  `status` varchar(24) NOT NULL DEFAULT 'active',
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `topup_no` (`topup_no`),
+  KEY `store_id` (`store_id`),
+  KEY `plan_id` (`plan_id`),
+  KEY `operator_id` (`operator_id`),
+  KEY `wallet_topups_member` (`member_id`,`id`),
+  CONSTRAINT `wallet_topups_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `wallet_topups_ibfk_2` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `wallet_topups_ibfk_3` FOREIGN KEY (`plan_id`) REFERENCES `wallet_plans` (`id`),
+  CONSTRAINT `wallet_topups_ibfk_4` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain FOR EACH ROW BEGIN IF (SELECT occurred_at FROM audit_logs WHERE id = OLD.record_id) > UTC_TIMESTAMP(3) - INTERVAL 180 DAY THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_chain is append-only: DELETE of a record younger than the minimum retention refused'; END IF; END;

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000). */
+/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000, 20261125100400). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -24,9 +24,45 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'member:channel:view',
     'member:channel:create',
     'member:channel:update',
+    'order:order:view',
+    'order:order:create',
+    'order:order:refund',
+    'loyalty:points:view',
+    'loyalty:points:adjust',
+    'loyalty:points:grant',
+    'loyalty:wallet:view',
+    'loyalty:wallet:topup',
+    'loyalty:wallet:refund',
+    'loyalty:wallet:pin',
+    'loyalty:plan:view',
+    'loyalty:settings:view',
+    'loyalty:report:view',
   ],
-  cashier1: ['system:store:view', 'member:member:view', 'member:member:create'],
-  auditor1: ['audit:log:view', 'audit:log:export', 'audit:log:verify', 'system:store:view', 'system:user:view', 'system:role:view', 'member:member:view'],
+  cashier1: [
+    'system:store:view',
+    'member:member:view',
+    'member:member:create',
+    'order:order:view',
+    'order:order:create',
+    'loyalty:points:view',
+    'loyalty:wallet:view',
+    'loyalty:wallet:topup',
+    'loyalty:wallet:pin',
+    'loyalty:plan:view',
+  ],
+  auditor1: [
+    'audit:log:view',
+    'audit:log:export',
+    'audit:log:verify',
+    'system:store:view',
+    'system:user:view',
+    'system:role:view',
+    'member:member:view',
+    'order:order:view',
+    'loyalty:points:view',
+    'loyalty:wallet:view',
+    'loyalty:report:view',
+  ],
   itops1: [
     'system:info:view',
     'system:store:view',

@@ -16,13 +16,14 @@ import {
  */
 const resolved = new WeakMap<Principal, EffectivePolicies>();
 
-export function fieldGuardFor(registry: FieldRegistry, principal: Principal, entity: EntityType): FieldGuard {
+/** `alsoVisible`: structural keys of a record (an order's member summary, its store name) shown to every reader of it. */
+export function fieldGuardFor(registry: FieldRegistry, principal: Principal, entity: EntityType, alsoVisible: readonly string[] = []): FieldGuard {
   let policies = resolved.get(principal);
   if (!policies) {
     policies = resolveFieldPolicies(registry, principal.fieldPolicies);
     resolved.set(principal, policies);
   }
-  return createFieldGuard(registry, policies, entity, { alwaysVisible: ['id', 'createdAt', 'updatedAt'] });
+  return createFieldGuard(registry, policies, entity, { alwaysVisible: ['id', 'createdAt', 'updatedAt', ...alsoVisible] });
 }
 
 /**

@@ -21,6 +21,11 @@ const ACTION_LABELS: Record<string, Label> = {
   run: { zh: '立即运行', en: 'Run now' },
   freeze: { zh: '冻结与解冻', en: 'Freeze and unfreeze' },
   erase: { zh: '删除个人信息', en: 'Erase personal data' },
+  refund: { zh: '退款', en: 'Refund' },
+  adjust: { zh: '手工调整', en: 'Adjust by hand' },
+  grant: { zh: '发放活动积分', en: 'Grant for events' },
+  topup: { zh: '充值', en: 'Top up' },
+  pin: { zh: '设置支付密码', en: 'Set payment PIN' },
 };
 
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
@@ -30,6 +35,12 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   },
   'member:channel': { label: { zh: '注册渠道', en: 'Registration channels' }, actions: ['view', 'create', 'update'] },
   'member:privacy': { label: { zh: '个人信息权利（查阅复制、删除）', en: 'Personal data rights (copy, erase)' }, actions: ['export', 'erase'] },
+  'order:order': { label: { zh: '订单与收银', en: 'Orders and checkout' }, actions: ['view', 'create', 'refund'] },
+  'loyalty:points': { label: { zh: '积分', en: 'Points' }, actions: ['view', 'adjust', 'grant'] },
+  'loyalty:wallet': { label: { zh: '储值', en: 'Stored value' }, actions: ['view', 'topup', 'refund', 'pin'] },
+  'loyalty:plan': { label: { zh: '储值方案', en: 'Top-up plans' }, actions: ['view', 'create', 'update'] },
+  'loyalty:settings': { label: { zh: '积分与储值设置', en: 'Points and stored value settings' }, actions: ['view', 'update'] },
+  'loyalty:report': { label: { zh: '储值负债报表', en: 'Stored value liability report' }, actions: ['view'] },
   'system:form': { label: { zh: '会员表单设计', en: 'Member form design' }, actions: ['view', 'update'] },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },
   'system:store': { label: { zh: '门店', en: 'Stores' }, actions: ['view', 'create', 'update'] },

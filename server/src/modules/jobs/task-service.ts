@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Op, type Sequelize } from 'sequelize';
-import { AppError, formatMessage } from '../../platform/errors/app-error.js';
+import { AppError, formatMessage, type ErrorParams } from '../../platform/errors/app-error.js';
 import type { ErrorCode } from '../../platform/errors/catalog.js';
 import type { Locale } from '../../platform/http/request-context.js';
 import type { Principal } from '../../platform/http/route.js';
@@ -15,7 +15,7 @@ export type Enqueue = (name: string, input: unknown, taskId: number) => Promise<
 
 export interface TaskError {
   code: string;
-  params: Record<string, string | number>;
+  params: ErrorParams;
 }
 
 export interface TaskView {

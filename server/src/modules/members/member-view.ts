@@ -34,6 +34,8 @@ export function memberView(member: MemberRecord, contact: MemberContact): PlainR
     notes: member.notes ?? null,
     pointsBalance: member.pointsBalance,
     storedValueBalance: member.storedValueBalance,
+    points: member.pointsBalance,
+    wallet: { principal: member.walletPrincipal ?? 0, bonus: member.walletBonus ?? 0 },
     totalSpent: member.totalSpent,
     tierId: member.tierId ?? null,
     custom: member.custom ? (JSON.parse(member.custom) as PlainRecord) : {},

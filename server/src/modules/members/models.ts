@@ -44,6 +44,12 @@ export function defineMemberModels(sequelize: Sequelize) {
     declare notes: string | null;
     declare pointsBalance: CreationOptional<number>;
     declare storedValueBalance: CreationOptional<number>;
+    /** Stored value by bucket; storedValueBalance is their sum, kept for sorting and filters. */
+    declare walletPrincipal: CreationOptional<number>;
+    declare walletBonus: CreationOptional<number>;
+    declare walletPinHash: CreationOptional<string | null>;
+    declare walletPinFailures: CreationOptional<number>;
+    declare walletPinLockedUntil: CreationOptional<Date | null>;
     declare totalSpent: CreationOptional<number>;
     declare tierId: number | null;
     /** JSON object of custom field values by field key. */
@@ -99,6 +105,11 @@ export function defineMemberModels(sequelize: Sequelize) {
       notes: DataTypes.TEXT,
       pointsBalance: bigint('pointsBalance'),
       storedValueBalance: bigint('storedValueBalance'),
+      walletPrincipal: bigint('walletPrincipal'),
+      walletBonus: bigint('walletBonus'),
+      walletPinHash: DataTypes.STRING(255),
+      walletPinFailures: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      walletPinLockedUntil: DataTypes.DATE(3),
       totalSpent: bigint('totalSpent'),
       tierId: DataTypes.INTEGER,
       custom: DataTypes.TEXT,

@@ -152,6 +152,9 @@ export const Member = z
     pointsBalance: z.number().int(),
     storedValueBalance: z.number().int(),
     totalSpent: z.number().int(),
+    // Masked for a role that may not read balances.
+    points: z.union([z.number().int(), z.string()]),
+    wallet: z.union([z.object({ principal: z.number().int(), bonus: z.number().int() }), z.string()]),
     tierId: z.number().int().nullable(),
     custom: z.record(z.string(), z.unknown()),
     createdAt: z.string(),

@@ -51,8 +51,18 @@ function withoutEmpty(values: PlainRecord): PlainRecord {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
 }
 
+/** The sections of the 360 view other modules fill. */
+export interface OverviewSections {
+  recentOrders: unknown[];
+  coupons: unknown[];
+  tags: unknown[];
+  tierHistory: unknown[];
+}
+export type OverviewPart = (principal: Principal, memberId: number) => Promise<Partial<OverviewSections>>;
+
 export class MemberService {
   private readonly reads: SensitiveReads;
+  private readonly overviewParts: OverviewPart[] = [];
 
   constructor(private readonly deps: MemberServiceDeps) {
     this.reads = new SensitiveReads(deps.audit);
@@ -255,21 +265,31 @@ export class MemberService {
   }
 
   /**
+   * Lets a module that depends on members add its part of the 360 view (orders add the
+   * recent orders) without members depending on it. A part answers only what the caller
+   * may read, or nothing.
+   */
+  addOverviewPart(part: OverviewPart): void {
+    this.overviewParts.push(part);
+  }
+
+  /**
    * The member 360 view: profile and balances through the caller's field guard, and the
-   * member's audit trail with each diff projected the same way. Orders, coupons, tags and
-   * tier history join when their modules arrive; until then they are empty lists.
+   * member's audit trail with each diff projected the same way. Other modules add their
+   * sections (recent orders now; coupons, tags, tier history later) through addOverviewPart.
    */
   async overview(principal: Principal, id: number) {
     const guard = await this.guard(principal);
     const member = await this.findInScope(principal, id);
     await this.reads.record(guard, [member], 'detail');
     const records = await this.deps.audit.list({ entityType: 'member', entityId: String(id), limit: 50 });
+    const parts = Object.assign({}, ...(await Promise.all(this.overviewParts.map((part) => part(principal, member.id))))) as Partial<OverviewSections>;
     return {
       member: showMember(guard, member, this.deps.contact),
-      recentOrders: [],
-      coupons: [],
-      tags: [],
-      tierHistory: [],
+      recentOrders: parts.recentOrders ?? [],
+      coupons: parts.coupons ?? [],
+      tags: parts.tags ?? [],
+      tierHistory: parts.tierHistory ?? [],
       activity: records.map((record) => {
         const diff = record.diff ? (JSON.parse(record.diff) as unknown) : null;
         return {
@@ -284,9 +304,46 @@ export class MemberService {
     };
   }
 
+  /**
+   * Card number and name of members other records point at (an order's member), through
+   * the caller's field guard; a member outside the caller's reach shows only its id.
+   */
+  async summaries(principal: Principal, ids: readonly number[]): Promise<Map<number, PlainRecord>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const guard = await this.guard(principal);
+    const rows = await this.deps.models.Member.findAll({
+      where: { [Op.and]: [{ id: unique }, ...memberScopeWhere(principal)] },
+      attributes: ['id', 'cardNo', 'name', 'status'],
+    });
+    const shown = new Map<number, PlainRecord>(unique.map((id) => [id, { id }]));
+    for (const row of rows) shown.set(row.id, guard.project({ id: row.id, cardNo: row.cardNo, name: row.name, status: row.status }));
+    return shown;
+  }
+
   /** A member within the caller's reach; another store's member reads exactly like a missing one. */
   async findInScope(principal: Principal, id: number, transaction?: Transaction): Promise<MemberRecord> {
     const member = await this.deps.models.Member.findOne({ where: { [Op.and]: [{ id }, ...memberScopeWhere(principal)] }, transaction });
+    if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
+    return member;
+  }
+
+  /**
+   * The member row locked for a balance change (points, stored value, an order): within
+   * the caller's reach, not erased. Everything that moves a balance locks this row first,
+   * so two cashiers charging one card take turns and the cached balances stay true.
+   */
+  async lockForBalance(principal: Principal, id: number, transaction: Transaction): Promise<MemberRecord> {
+    return this.lockInScope(principal, id, transaction);
+  }
+
+  /**
+   * The member row locked to reverse something the caller may already reach (a refund of
+   * an order in the caller's store): no member scope, since the member may have moved
+   * stores since, and erased members too, whose ledgers stay.
+   */
+  async lockForReversal(id: number, transaction: Transaction): Promise<MemberRecord> {
+    const member = await this.deps.models.Member.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
     if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
     return member;
   }

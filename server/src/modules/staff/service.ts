@@ -66,6 +66,14 @@ export class StaffService {
     return this.views(users);
   }
 
+  /** Display names by user id, for records that name who did something (a receipt's cashier). */
+  async displayNames(ids: readonly number[]): Promise<Map<number, string>> {
+    const unique = [...new Set(ids.filter((id) => id > 0))];
+    if (unique.length === 0) return new Map();
+    const users = await this.models.auth.User.findAll({ where: { id: unique }, attributes: ['id', 'displayName'] });
+    return new Map(users.map((user) => [Number(user.id), user.displayName]));
+  }
+
   async get(principal: Principal, id: number): Promise<StaffView> {
     return (await this.views([await this.reachable(principal, id)]))[0];
   }

@@ -285,6 +285,118 @@ export const ERROR_CATALOG = {
   },
   MEMBER_VIEW_NOT_FOUND: { status: 404, zh: '已保存的视图 {id} 不存在', en: 'Saved view {id} does not exist' },
   MEMBER_VIEW_LIMIT: { status: 422, zh: '最多保存 {max} 个视图，请先删除不用的', en: 'At most {max} saved views; delete one you no longer use' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    zh: '幂等键 {key} 已用于另一笔不同内容的请求，请换一个键',
+    en: 'Idempotency key {key} was already used for a different request; use a new key',
+  },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    status: 400,
+    zh: '通过 API 密钥调用时须带 Idempotency-Key 请求头',
+    en: 'Calls with an API key must send an Idempotency-Key header',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    zh: 'Idempotency-Key 须为 1 到 128 个可见字符',
+    en: 'Idempotency-Key must be 1 to 128 visible characters',
+  },
+  INSUFFICIENT_BALANCE: {
+    status: 422,
+    zh: '{what}不足：需要 {needed}，可用 {available}',
+    en: 'Not enough {what}: {needed} needed, {available} available',
+  },
+  MEMBER_FROZEN: {
+    status: 422,
+    zh: '会员 {id} 已冻结，不能使用积分或储值',
+    en: 'Member {id} is frozen and cannot spend points or stored value',
+  },
+  ORDER_NOT_FOUND: { status: 404, zh: '订单 {id} 不存在', en: 'Order {id} does not exist' },
+  ORDER_EXTERNAL_NO_TAKEN: {
+    status: 409,
+    zh: '来源 {source} 的外部单号 {externalNo} 已记录为订单 {orderNo}',
+    en: 'External number {externalNo} from {source} is already order {orderNo}',
+  },
+  ORDER_PAYMENT_MISMATCH: {
+    status: 422,
+    zh: '支付合计 {paid} 与应付金额 {payable} 不一致',
+    en: 'The payments add up to {paid} but {payable} is due',
+  },
+  ORDER_MEMBER_REQUIRED: {
+    status: 422,
+    zh: '使用积分或储值支付须指定会员',
+    en: 'Paying with points or stored value needs a member',
+  },
+  POINTS_REDEMPTION_REFUSED: {
+    status: 422,
+    zh: '积分抵扣不符合规则：{reason}',
+    en: 'This points redemption breaks a rule: {reason}',
+  },
+  COUPON_NOT_FOUND: { status: 422, zh: '优惠券 {code} 不存在或不可用', en: 'Coupon {code} does not exist or cannot be used' },
+  PAYMENT_PIN_REQUIRED: {
+    status: 403,
+    zh: '该会员设置了支付密码，使用储值须提供支付密码',
+    en: 'This member has a payment PIN; spending stored value needs it',
+  },
+  PAYMENT_PIN_WRONG: {
+    status: 403,
+    zh: '支付密码错误，还可尝试 {left} 次',
+    en: 'Wrong payment PIN; {left} tries left',
+  },
+  PAYMENT_PIN_LOCKED: {
+    status: 423,
+    zh: '支付密码错误次数过多，已锁定至 {until}',
+    en: 'Too many wrong PINs; locked until {until}',
+  },
+  REFUND_EXCEEDS_PAID: {
+    status: 422,
+    zh: '退款金额 {amount} 超过可退金额 {refundable}',
+    en: 'The refund of {amount} is more than the {refundable} that can still be refunded',
+  },
+  REFUND_LINE_INVALID: {
+    status: 422,
+    zh: '第 {lineNo} 行最多还能退 {left} 件',
+    en: 'Line {lineNo} has only {left} left to return',
+  },
+  ORDER_ALREADY_REFUNDED: { status: 409, zh: '订单 {orderNo} 已全额退款', en: 'Order {orderNo} has been refunded in full' },
+  TOPUP_NOT_FOUND: { status: 404, zh: '充值记录 {id} 不存在', en: 'Top-up {id} does not exist' },
+  TOPUP_REFUND_EXCEEDS: {
+    status: 422,
+    zh: '该笔充值只剩 {left} 未使用本金可退',
+    en: 'Only {left} of this top-up\'s principal is unspent and can be refunded',
+  },
+  TOPUP_PLAN_NOT_FOUND: { status: 404, zh: '储值方案 {id} 不存在或已停用', en: 'Top-up plan {id} does not exist or is retired' },
+  TOPUP_PLAN_MISMATCH: {
+    status: 422,
+    zh: '金额须与储值方案「{name}」一致：{amount}',
+    en: 'The amount must match the plan "{name}": {amount}',
+  },
+  TOPUP_PLAN_BONUS_MISMATCH: {
+    status: 422,
+    zh: '储值方案「{name}」的赠送金额为 {bonus}，不能另填',
+    en: 'The plan "{name}" gives a bonus of {bonus}; another bonus cannot be entered',
+  },
+  TOPUP_PLAN_IN_USE: {
+    status: 409,
+    zh: '储值方案「{name}」已有充值记录，金额不能修改；请停用它并新建方案',
+    en: 'The plan "{name}" has been sold, so its amount cannot change; retire it and create a new plan',
+  },
+  TOPUP_AMOUNT_OUT_OF_RANGE: {
+    status: 422,
+    zh: '单笔充值金额须在 {min} 到 {max} 之间',
+    en: 'A top-up must be between {min} and {max}',
+  },
+  TOPUP_BONUS_ABOVE_CAP: {
+    status: 422,
+    zh: '自定义充值的赠送金额最多为充值金额的 {percent}%（本笔最多 {max}）',
+    en: 'A custom top-up may carry a bonus of at most {percent}% of its amount ({max} here)',
+  },
+  TOPUP_NOTHING_LEFT: { status: 409, zh: '充值记录 {topupNo} 已无未使用的本金可退', en: 'Top-up {topupNo} has no unspent principal left to refund' },
+  POINTS_EVENT_CAPPED: {
+    status: 422,
+    zh: '今日「{event}」积分已达上限 {cap} 次',
+    en: 'The daily limit of {cap} for "{event}" points is reached',
+  },
+  POINTS_EVENT_DISABLED: { status: 422, zh: '积分活动「{event}」未开启', en: 'Points for "{event}" are turned off' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

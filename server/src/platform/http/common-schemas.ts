@@ -3,16 +3,19 @@ import { z } from './zod.js';
 /** `/:id` of every resource: a positive integer. */
 export const IdParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
-/** A stored UTC time, sent as ISO 8601. */
+/**
+ * A stored UTC time, sent as ISO 8601. Already a string when the response is a saved one
+ * (an idempotent replay answers with the JSON it stored).
+ */
 export const isoDate = z
-  .date()
-  .transform((d) => d.toISOString())
+  .union([z.date(), z.iso.datetime()])
+  .transform((d) => (typeof d === 'string' ? d : d.toISOString()))
   .openapi({ type: 'string', format: 'date-time' });
 
 export const nullableIsoDate = z
-  .date()
+  .union([z.date(), z.iso.datetime()])
   .nullable()
-  .transform((d) => d?.toISOString() ?? null)
+  .transform((d) => (d === null ? null : typeof d === 'string' ? d : d.toISOString()))
   .openapi({ type: ['string', 'null'], format: 'date-time' });
 
 /** Optional free text: trimmed, at most `max` characters; blank means none (null). */

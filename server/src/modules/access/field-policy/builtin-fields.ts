@@ -41,6 +41,9 @@ export const MEMBER_FIELDS: readonly FieldInput[] = [
   { key: 'pointsBalance', label: label('积分余额', 'Points balance'), sensitivity: 'financial', ...filterSort },
   { key: 'storedValueBalance', label: label('储值余额', 'Stored value balance'), sensitivity: 'financial', ...filterSort },
   { key: 'totalSpent', label: label('累计消费', 'Total spent'), sensitivity: 'financial', ...filterSort },
+  // The checkout contract's names for the balances: points (negative when owed) and stored value by bucket.
+  { key: 'points', label: label('积分', 'Points'), sensitivity: 'financial' },
+  { key: 'wallet', label: label('储值（本金/赠送）', 'Stored value (principal/bonus)'), sensitivity: 'financial' },
   { key: 'tierId', label: label('会员等级', 'Tier'), filterable: true },
 ];
 
@@ -57,6 +60,13 @@ export const ORDER_FIELDS: readonly FieldInput[] = [
   { key: 'status', label: label('状态', 'Status'), filterable: true },
   { key: 'occurredAt', label: label('交易时间', 'Occurred at'), ...filterSort },
   { key: 'cashierId', label: label('收银员', 'Cashier'), filterable: true },
+  { key: 'payable', label: label('应付金额', 'Payable'), sensitivity: 'financial' },
+  { key: 'pointsUsed', label: label('使用积分', 'Points used'), sensitivity: 'financial' },
+  { key: 'refundedAmount', label: label('已退金额', 'Refunded'), sensitivity: 'financial' },
+  { key: 'refundable', label: label('可退金额', 'Refundable'), sensitivity: 'financial' },
+  { key: 'items', label: label('商品明细', 'Items'), sensitivity: 'financial' },
+  { key: 'discounts', label: label('优惠明细', 'Discounts'), sensitivity: 'financial' },
+  { key: 'refunds', label: label('退款记录', 'Refunds'), sensitivity: 'financial' },
 ];
 
 export const LEDGER_FIELDS: readonly FieldInput[] = [

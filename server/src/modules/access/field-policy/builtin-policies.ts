@@ -25,6 +25,8 @@ const SERVER_KEPT = [
   'member.pointsBalance',
   'member.storedValueBalance',
   'member.totalSpent',
+  'member.points',
+  'member.wallet',
   'member.lastVisitAt',
   'order.orderNo',
   'order.paid',

@@ -16,7 +16,7 @@ import { checkFieldValue, isEmptyValue } from './value-schema.js';
 export const BUILTIN_MEMBER_KEYS = [
   'cardNo', 'name', 'nickname', 'gender', 'birthday', 'region', 'phone', 'email', 'wechatId', 'idNumber',
   'status', 'frozenReason', 'homeStoreId', 'channel', 'referrerId', 'managerId', 'registeredAt', 'lastVisitAt',
-  'notes', 'pointsBalance', 'storedValueBalance', 'totalSpent', 'tierId',
+  'notes', 'pointsBalance', 'storedValueBalance', 'totalSpent', 'points', 'wallet', 'tierId',
 ] as const;
 
 // Record keys every member has, and the object custom values live in.

@@ -1,0 +1,207 @@
+import { IDEMPOTENCY_ERRORS, idempotencyKeyOf, replayAware } from '../../platform/http/idempotency.js';
+import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
+import type { WalletAccounts } from './account.js';
+import type { LiabilityReport } from './liability.js';
+import type { WalletPins } from './pin.js';
+import type { PlanService } from './plans.js';
+import {
+  IdParams,
+  LedgerPage,
+  LedgerQuery,
+  Liability,
+  LiabilityQuery,
+  LiabilityTrend,
+  PinBody,
+  Plan,
+  PlanBody,
+  PlanList,
+  PlanPatchBody,
+  PlanQuery,
+  TopupBody,
+  TopupList,
+  TopupRefundBody,
+  TopupRefundResult,
+  TopupResult,
+  TrendQuery,
+  WalletSummary,
+} from './schemas.js';
+import { WalletSettingsBody, type WalletSettingsService } from './settings.js';
+import type { TopupService } from './topups.js';
+
+export interface WalletRouteDeps {
+  settings: WalletSettingsService;
+  plans: PlanService;
+  topups: TopupService;
+  accounts: WalletAccounts;
+  pins: WalletPins;
+  liability: LiabilityReport;
+}
+
+export function walletRoutes({ settings, plans, topups, accounts, pins, liability }: WalletRouteDeps): RouteSpec[] {
+  const tags = ['wallet'];
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/loyalty/wallet-settings',
+      summary: 'Stored-value settings: spend order, custom bonus cap, PIN lockout, top-up limits',
+      tags,
+      access: access.permission('loyalty:settings:view'),
+      response: WalletSettingsBody,
+      handler: () => settings.read(),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/loyalty/wallet-settings',
+      summary: 'Replace the stored-value settings (audited with a diff)',
+      tags,
+      access: access.permission('loyalty:settings:update'),
+      body: WalletSettingsBody,
+      response: WalletSettingsBody,
+      handler: ({ principal, body }) => settings.update(principal!, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/wallet/plans',
+      summary: 'Top-up plans, in display order',
+      tags,
+      access: access.permission('loyalty:plan:view'),
+      query: PlanQuery,
+      response: PlanList,
+      handler: async ({ query }) => ({ items: await plans.list(query) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/wallet/plans',
+      summary: 'Create a top-up plan',
+      tags,
+      access: access.permission('loyalty:plan:create'),
+      body: PlanBody,
+      response: Plan,
+      status: 201,
+      handler: ({ body }) => plans.create(body),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/wallet/plans/:id',
+      summary: 'Change, retire or re-activate a plan (the amount of a plan that was sold never changes)',
+      tags,
+      access: access.permission('loyalty:plan:update'),
+      params: IdParams,
+      body: PlanPatchBody,
+      response: Plan,
+      errors: ['TOPUP_PLAN_NOT_FOUND', 'TOPUP_PLAN_IN_USE'],
+      handler: ({ params, body }) => plans.update(params.id, body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/members/:id/wallet',
+      summary: "A member's stored value by bucket, PIN state and the top-ups still holding money",
+      tags,
+      access: access.permission('loyalty:wallet:view'),
+      params: IdParams,
+      response: WalletSummary,
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: ({ principal, params }) => accounts.summary(principal!, params.id),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/members/:id/wallet/topups',
+      summary: "A member's top-ups, newest first, with what is left of each",
+      tags,
+      access: access.permission('loyalty:wallet:view'),
+      params: IdParams,
+      response: TopupList,
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: ({ principal, params }) => accounts.topups(principal!, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/members/:id/wallet/topups',
+      summary: 'Top up a member (Idempotency-Key header; required for API keys)',
+      tags,
+      access: access.permission('loyalty:wallet:topup'),
+      params: IdParams,
+      body: TopupBody,
+      response: TopupResult,
+      status: 201,
+      errors: [
+        'MEMBER_NOT_FOUND',
+        'MEMBER_FROZEN',
+        'STORE_NOT_FOUND',
+        'TOPUP_PLAN_NOT_FOUND',
+        'TOPUP_PLAN_MISMATCH',
+        'TOPUP_PLAN_BONUS_MISMATCH',
+        'TOPUP_AMOUNT_OUT_OF_RANGE',
+        'TOPUP_BONUS_ABOVE_CAP',
+        ...IDEMPOTENCY_ERRORS,
+      ],
+      handler: async ({ principal, params, body, req, res }) => replayAware(res, await topups.topUp(principal!, params.id, body, idempotencyKeyOf(req))),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/members/:id/wallet/ledger',
+      summary: "A member's stored-value ledger, newest first, keyset-paged",
+      tags,
+      access: access.permission('loyalty:wallet:view'),
+      params: IdParams,
+      query: LedgerQuery,
+      response: LedgerPage,
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: ({ principal, params, query }) => accounts.ledger(principal!, params.id, query),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/members/:id/wallet/pin',
+      summary: "Set or change a member's payment PIN (6 digits; only a hash is kept)",
+      tags,
+      access: access.permission('loyalty:wallet:pin'),
+      params: IdParams,
+      body: PinBody,
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: ({ principal, params, body }) => pins.set(principal!, params.id, body.pin),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/members/:id/wallet/pin',
+      summary: "Clear a member's payment PIN",
+      tags,
+      access: access.permission('loyalty:wallet:pin'),
+      params: IdParams,
+      errors: ['MEMBER_NOT_FOUND'],
+      handler: ({ principal, params }) => pins.clear(principal!, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/wallet/topups/:id/refunds',
+      summary: "Return a top-up's unspent principal; its unused bonus and plan points go in proportion (Idempotency-Key)",
+      tags,
+      access: access.permission('loyalty:wallet:refund'),
+      params: IdParams,
+      body: TopupRefundBody,
+      response: TopupRefundResult,
+      status: 201,
+      errors: ['TOPUP_NOT_FOUND', 'TOPUP_REFUND_EXCEEDS', 'TOPUP_NOTHING_LEFT', ...IDEMPOTENCY_ERRORS],
+      handler: async ({ principal, params, body, req, res }) => replayAware(res, await topups.refund(principal!, params.id, body, idempotencyKeyOf(req))),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/wallet/liability',
+      summary: 'Outstanding stored value by the store that sold it, as at the end of a business day',
+      tags,
+      access: access.permission('loyalty:report:view'),
+      query: LiabilityQuery,
+      response: Liability,
+      handler: ({ principal, query }) => liability.asOf(principal!, query.asOf),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/wallet/liability/trend',
+      summary: 'Outstanding stored value at the end of each of the last days',
+      tags,
+      access: access.permission('loyalty:report:view'),
+      query: TrendQuery,
+      response: LiabilityTrend,
+      handler: ({ principal, query }) => liability.trend(principal!, query.days),
+    }),
+  ];
+}
