@@ -108,6 +108,20 @@ describe(`members: consent, a copy of one's data, erasure, the 360 view (${TEST_
       expect((await test.http().get(`/api/v1/members/${member.id}/personal-data`).set(as('root'))).status).to.equal(409);
     });
 
+    it('waits until stored value is refunded: the money is owed to a person nobody could name afterwards', async () => {
+      const member = await register({ name: '唐僧', phone: nextPhone() });
+      const topup = await test.http().post(`/api/v1/members/${member.id}/wallet/topups`).set(as('root')).send({ amount: 10_000, payMethod: 'cash' });
+      expect(topup.status, JSON.stringify(topup.body)).to.equal(201);
+      const refused = await test.http().post(`/api/v1/members/${member.id}/erase`).set(as('root')).send({ reason: '本人申请' });
+      expect(refused.status).to.equal(409);
+      expect(refused.body.error.code).to.equal('MEMBER_HOLDS_STORED_VALUE');
+      expect(refused.body.error.message).to.include('¥100.00');
+      const refund = await test.http().post(`/api/v1/wallet/topups/${topup.body.id}/refunds`).set(as('root')).send({ reason: '注销前退还' });
+      expect(refund.status, JSON.stringify(refund.body)).to.equal(201);
+      const erased = await test.http().post(`/api/v1/members/${member.id}/erase`).set(as('root')).send({ reason: '本人申请' });
+      expect(erased.status, JSON.stringify(erased.body)).to.equal(200);
+    });
+
     it('is refused to store managers and cashiers', async () => {
       const member = await register({ phone: nextPhone() });
       for (const who of ['manager1', 'cashier1'] as const) {

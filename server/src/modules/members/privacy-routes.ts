@@ -52,7 +52,7 @@ export function memberPrivacyRoutes(consents: MemberConsents, privacy: MemberPri
       params: IdParams,
       body: EraseBody,
       response: EraseResult,
-      errors: ['MEMBER_NOT_FOUND', 'MEMBER_ERASED'],
+      errors: ['MEMBER_NOT_FOUND', 'MEMBER_ERASED', 'MEMBER_HOLDS_STORED_VALUE'],
       handler: ({ principal, params, body }) => privacy.erase(principal!, params.id, body.reason),
     }),
   ];

@@ -43,6 +43,8 @@ const ERASED_COLUMNS = {
   custom: null,
   frozenReason: null,
   frozenAt: null,
+  // Balances stay (they are the business's liability and ledger); the payment PIN goes with the person.
+  walletPinHash: null,
 } as const;
 
 export class MemberPrivacy {
@@ -89,6 +91,10 @@ export class MemberPrivacy {
       });
       if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
       if (member.status === 'erased') throw new AppError('MEMBER_ERASED', { params: { id } });
+      // Stored value is money the business owes the person: once erased, nobody could
+      // prove whose it is, so it is refunded first. Points are not money and lapse.
+      const held = member.walletPrincipal + member.walletBonus;
+      if (held > 0) throw new AppError('MEMBER_HOLDS_STORED_VALUE', { params: { id, amount: `¥${(held / 100).toFixed(2)}` } });
       const before = memberView(member, this.deps.contact);
       const cleared = Object.entries(before)
         .filter(([key, value]) => value !== null && (key in ERASED_COLUMNS || ['phone', 'email', 'idNumber'].includes(key)) && !(key === 'custom' && Object.keys(value as object).length === 0))

@@ -310,6 +310,11 @@ export const ERROR_CATALOG = {
     zh: '会员 {id} 已冻结，不能使用积分或储值',
     en: 'Member {id} is frozen and cannot spend points or stored value',
   },
+  MEMBER_HOLDS_STORED_VALUE: {
+    status: 409,
+    zh: '会员 {id} 仍有储值余额 {amount}，请先退还储值，再删除个人信息',
+    en: 'Member {id} still holds {amount} of stored value; refund it before erasing their personal data',
+  },
   ORDER_NOT_FOUND: { status: 404, zh: '订单 {id} 不存在', en: 'Order {id} does not exist' },
   ORDER_EXTERNAL_NO_TAKEN: {
     status: 409,
