@@ -87,6 +87,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** false for the login endpoints: never send a (possibly stale) token there. */
   auth?: boolean;
+  /** extra request headers, e.g. an Idempotency-Key */
+  headers?: Record<string, string>;
 }
 
 function buildUrl(path: string, query: RequestOptions['query']): string {
@@ -127,6 +129,7 @@ async function send(method: string, path: string, options: RequestOptions, accep
     'Accept-Language': currentLocale(),
   };
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.headers) Object.assign(headers, options.headers);
   // A file goes up as the raw request body (the server streams it to disk), anything else as JSON.
   const raw = options.body instanceof Blob;
   if (options.body !== undefined) headers['Content-Type'] = raw ? (options.contentType ?? 'application/octet-stream') : 'application/json';

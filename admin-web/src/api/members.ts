@@ -37,6 +37,10 @@ export interface Member {
   pointsBalance?: number;
   storedValueBalance?: number;
   totalSpent?: number;
+  /** may be negative: points owed; a string when the caller's role masks balances */
+  points?: number | string;
+  /** stored value in fen; a string when masked */
+  wallet?: { principal: number; bonus: number } | string;
   tierId?: number | null;
   custom?: Record<string, CustomValue | null>;
   createdAt?: string;

@@ -1,8 +1,11 @@
 import type { MessageSchema } from './zh-CN';
+import cashier from './cashier/en';
 import memberChannels from './member-channels/en';
 import memberFields from './member-fields/en';
 import memberImport from './member-import/en';
 import members from './members/en';
+import orders from './orders/en';
+import { loyalty, plans, topup } from './loyalty/en';
 
 const en: MessageSchema = {
   app: {
@@ -103,6 +106,12 @@ const en: MessageSchema = {
     loggedOut: 'You have logged out',
   },
   menu: {
+    marketing: 'Marketing',
+    topupPlans: 'Top-up plans',
+    loyalty: 'Loyalty',
+    pointsRules: 'Points rules',
+    walletSettings: 'Stored value settings',
+    liability: 'Stored value liability',
     members: 'Members',
     memberList: 'Member list',
     memberImport: 'Import members',
@@ -117,6 +126,8 @@ const en: MessageSchema = {
     auditLogs: 'Operation log',
     loginLogs: 'Login log',
     home: 'Home',
+    cashier: 'Cashier',
+    orders: 'Orders',
     system: 'System',
     systemInfo: 'System info',
     apiDocs: 'API reference',
@@ -631,6 +642,11 @@ const en: MessageSchema = {
   memberFields,
   memberImport,
   memberChannels,
+  cashier,
+  orders,
+  loyalty,
+  plans,
+  topup,
   errorPage: {
     forbiddenTitle: 'No permission',
     forbiddenText: 'Your account may not open this page. Ask an administrator for the permission.',

@@ -1,7 +1,10 @@
+import cashier from './cashier/zh-CN';
 import memberChannels from './member-channels/zh-CN';
 import memberFields from './member-fields/zh-CN';
 import memberImport from './member-import/zh-CN';
 import members from './members/zh-CN';
+import orders from './orders/zh-CN';
+import { loyalty, plans, topup } from './loyalty/zh-CN';
 
 // Chinese is the console's first language: every key starts here, en.ts follows its shape.
 // vue-i18n treats { } @ | $ % as syntax; keep them out of plain text.
@@ -104,6 +107,12 @@ const zhCN = {
     loggedOut: '已退出登录',
   },
   menu: {
+    marketing: '营销',
+    topupPlans: '储值方案',
+    loyalty: '会员权益',
+    pointsRules: '积分规则',
+    walletSettings: '储值设置',
+    liability: '储值负债',
     members: '会员',
     memberList: '会员列表',
     memberImport: '导入会员',
@@ -118,6 +127,8 @@ const zhCN = {
     auditLogs: '操作日志',
     loginLogs: '登录日志',
     home: '工作台',
+    cashier: '收银台',
+    orders: '订单',
     system: '系统',
     systemInfo: '系统信息',
     apiDocs: '接口文档',
@@ -632,6 +643,11 @@ const zhCN = {
   memberFields,
   memberImport,
   memberChannels,
+  cashier,
+  orders,
+  loyalty,
+  plans,
+  topup,
   errorPage: {
     forbiddenTitle: '没有权限',
     forbiddenText: '你的账号没有访问此页面的权限。如需访问，请联系管理员分配权限。',

@@ -1,5 +1,7 @@
 import type { Component } from 'vue';
 import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Promotion, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
+import { Coin, CreditCard, Medal, Present, TrendCharts, Wallet } from '@element-plus/icons-vue';
+import { List, ShoppingCart } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -20,6 +22,7 @@ export interface MenuEntry {
 
 export const MENU: MenuEntry[] = [
   { key: 'home', title: 'menu.home', icon: HomeFilled, path: '/' },
+  { key: 'cashier', title: 'menu.cashier', icon: ShoppingCart, path: '/cashier', permission: 'order:order:create' },
   {
     key: 'members',
     title: 'menu.members',
@@ -27,6 +30,23 @@ export const MENU: MenuEntry[] = [
     children: [
       { key: 'members-list', title: 'menu.memberList', icon: Postcard, path: '/members', permission: 'member:member:view' },
       { key: 'members-channels', title: 'menu.memberChannels', icon: Promotion, path: '/members/channels', permission: 'member:channel:view' },
+      { key: 'orders', title: 'menu.orders', icon: List, path: '/orders', permission: 'order:order:view' },
+    ],
+  },
+  {
+    key: 'marketing',
+    title: 'menu.marketing',
+    icon: Present,
+    children: [{ key: 'marketing-plans', title: 'menu.topupPlans', icon: CreditCard, path: '/marketing/plans', permission: 'loyalty:plan:view' }],
+  },
+  {
+    key: 'loyalty',
+    title: 'menu.loyalty',
+    icon: Medal,
+    children: [
+      { key: 'loyalty-points', title: 'menu.pointsRules', icon: Coin, path: '/loyalty/points', permission: 'loyalty:settings:view' },
+      { key: 'loyalty-wallet', title: 'menu.walletSettings', icon: Wallet, path: '/loyalty/wallet', permission: 'loyalty:settings:view' },
+      { key: 'loyalty-liability', title: 'menu.liability', icon: TrendCharts, path: '/loyalty/liability', permission: 'loyalty:report:view' },
     ],
   },
   {

@@ -38,6 +38,24 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.home' },
       },
       {
+        path: 'cashier',
+        name: 'cashier',
+        component: () => import('@/views/cashier/index.vue'),
+        meta: { title: 'menu.cashier', permission: 'order:order:create' },
+      },
+      {
+        path: 'orders',
+        name: 'orders',
+        component: () => import('@/views/orders/list/index.vue'),
+        meta: { title: 'menu.orders', permission: 'order:order:view' },
+      },
+      {
+        path: 'orders/:id(\\d+)',
+        name: 'order-detail',
+        component: () => import('@/views/orders/detail/index.vue'),
+        meta: { title: 'orders.detail.title', permission: 'order:order:view', parent: '/orders' },
+      },
+      {
         path: 'members',
         name: 'members',
         component: () => import('@/views/members/list/index.vue'),
@@ -60,6 +78,30 @@ export const routes: RouteRecordRaw[] = [
         name: 'member-detail',
         component: () => import('@/views/members/detail/index.vue'),
         meta: { title: 'members.detail.title', permission: 'member:member:view', parent: '/members' },
+      },
+      {
+        path: 'marketing/plans',
+        name: 'marketing-plans',
+        component: () => import('@/views/marketing/plans/index.vue'),
+        meta: { title: 'menu.topupPlans', permission: 'loyalty:plan:view' },
+      },
+      {
+        path: 'loyalty/points',
+        name: 'loyalty-points',
+        component: () => import('@/views/loyalty/points-settings/index.vue'),
+        meta: { title: 'menu.pointsRules', permission: 'loyalty:settings:view' },
+      },
+      {
+        path: 'loyalty/wallet',
+        name: 'loyalty-wallet',
+        component: () => import('@/views/loyalty/wallet-settings/index.vue'),
+        meta: { title: 'menu.walletSettings', permission: 'loyalty:settings:view' },
+      },
+      {
+        path: 'loyalty/liability',
+        name: 'loyalty-liability',
+        component: () => import('@/views/loyalty/liability/index.vue'),
+        meta: { title: 'menu.liability', permission: 'loyalty:report:view' },
       },
       {
         path: 'system/info',

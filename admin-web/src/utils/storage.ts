@@ -3,6 +3,8 @@ export const STORAGE_KEYS = {
   token: 'huiji.token',
   locale: 'huiji.locale',
   sidebarCollapsed: 'huiji.sidebarCollapsed',
+  /** the store this counter checks out for */
+  cashierStore: 'huiji.cashierStore',
 } as const;
 
 type StorageKey = (typeof STORAGE_KEYS)[keyof typeof STORAGE_KEYS];

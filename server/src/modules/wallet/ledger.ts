@@ -108,12 +108,17 @@ export class WalletLedger {
       const spentPrincipal = topup.principal - topup.refundedPrincipal - topup.principalRemaining;
       const spentBonus = topup.bonus - topup.voidedBonus - topup.bonusRemaining;
       if (part.principal > spentPrincipal || part.bonus > spentBonus) throw new Error(`top-up ${topup.id}: returning more than was spent from it`);
+      // Bonus coming back to a top-up whose principal was all refunded is void at once: no
+      // refund could void it later, and it came with money the member has been paid back.
+      const voided = topup.refundedPrincipal === topup.principal ? part.bonus : 0;
       topup.principalRemaining += part.principal;
-      topup.bonusRemaining += part.bonus;
+      topup.bonusRemaining += part.bonus - voided;
+      topup.voidedBonus += voided;
       // A top-up refunded to nothing holds money again: it is no longer wholly refunded.
-      if (topup.status === 'refunded') topup.status = 'partially_refunded';
+      if (topup.status === 'refunded' && topup.principalRemaining + topup.bonusRemaining > 0) topup.status = 'partially_refunded';
       await topup.save({ transaction: t });
       await this.post(member, topup, part.principal, part.bonus, move, t);
+      if (voided > 0) await this.post(member, topup, 0, -voided, { ...move, kind: 'topup_refund', reason: '退回时充值已全额退款' }, t);
     }
   }
 

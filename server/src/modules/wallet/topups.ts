@@ -105,7 +105,8 @@ export class TopupService {
       // Checked inside run(), which answers a replayed key before this: a retry gets its saved
       // response even if the limits changed in between.
       const settings = await deps.settings.read(t);
-      if (input.amount < settings.minTopup || input.amount > settings.maxTopup) {
+      // The limits bound what a cashier may type; a plan's amount was set by an admin.
+      if (input.planId === undefined && (input.amount < settings.minTopup || input.amount > settings.maxTopup)) {
         throw new AppError('TOPUP_AMOUNT_OUT_OF_RANGE', {
           params: { min: yuanText(settings.minTopup), max: yuanText(settings.maxTopup) },
           details: { min: settings.minTopup, max: settings.maxTopup },

@@ -21,7 +21,7 @@ import { useMemberFieldsStore } from '@/stores/member-fields';
 import { ElMessage } from '@/utils/message';
 import { memberNameAndCard, memberTitle } from '../shared/member-labels';
 
-export const DETAIL_TABS = ['profile', 'activity', 'consents', 'orders', 'coupons', 'tags', 'tiers'] as const;
+export const DETAIL_TABS = ['profile', 'activity', 'consents', 'orders', 'points', 'wallet', 'coupons', 'tags', 'tiers'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
 /** What the reason dialog is asking a reason for. */

@@ -1,0 +1,37 @@
+import { onMounted, ref, type Ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { errorMessage } from '@/composables/use-server-errors';
+
+const PAGE = 20;
+
+/**
+ * One of the 360 page's history tabs (orders, points, stored value): the newest page on
+ * opening, 加载更多 appending the next cursor page.
+ */
+export function useCursorLedger<T>(fetchPage: (query: { cursor?: string; limit: number }) => Promise<{ items: T[]; nextCursor: string | null }>) {
+  const { t } = useI18n();
+  const items = ref([]) as Ref<T[]>;
+  const nextCursor = ref<string | null>(null);
+  const loading = ref(false);
+  const error = ref('');
+
+  async function fetch(cursor?: string): Promise<void> {
+    loading.value = true;
+    error.value = '';
+    try {
+      const page = await fetchPage({ cursor, limit: PAGE });
+      items.value = cursor ? [...items.value, ...page.items] : page.items;
+      nextCursor.value = page.nextCursor;
+    } catch (failure) {
+      error.value = t('members.detail.ledger.failed', { message: errorMessage(failure, t('common.unknownError')) });
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  const reload = () => fetch();
+  const loadMore = () => (nextCursor.value ? fetch(nextCursor.value) : Promise.resolve());
+
+  onMounted(reload);
+  return { items, nextCursor, loading, error, reload, loadMore };
+}
