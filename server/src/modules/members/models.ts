@@ -1,3 +1,4 @@
+import { idAttribute, refAttribute, zeroColumn } from '../../platform/db/number-columns.js';
 import {
   DataTypes,
   Model,
@@ -58,26 +59,11 @@ export function defineMemberModels(sequelize: Sequelize) {
     declare createdAt: CreationOptional<Date>;
     declare updatedAt: CreationOptional<Date>;
   }
-  // BIGINT columns come back from mysql2 as strings past 2^53; balances stay far below it.
-  const bigint = (name: string) => ({
-    type: DataTypes.BIGINT,
-    allowNull: false,
-    defaultValue: 0,
-    get(this: Member) {
-      return Number(this.getDataValue(name as keyof InferAttributes<Member>));
-    },
-  });
-  const ref = (name: string, allowNull = true) => ({
-    type: DataTypes.INTEGER,
-    allowNull,
-    get(this: Member) {
-      const value = this.getDataValue(name as keyof InferAttributes<Member>);
-      return value === null || value === undefined ? null : Number(value);
-    },
-  });
+  const bigint = zeroColumn;
+  const ref = refAttribute;
   Member.init(
     {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, get(this: Member) { return Number(this.getDataValue('id')); } },
+      id: idAttribute(),
       cardNo: DataTypes.STRING(32),
       name: DataTypes.STRING(64),
       nickname: DataTypes.STRING(64),

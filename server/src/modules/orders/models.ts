@@ -1,3 +1,4 @@
+import { idAttribute, refAttribute, zeroColumn } from '../../platform/db/number-columns.js';
 import {
   DataTypes,
   Model,
@@ -10,20 +11,6 @@ import {
 export type OrderStatus = 'completed' | 'partially_refunded' | 'refunded';
 export const PAYMENT_METHODS = ['wallet', 'points', 'cash', 'wechat', 'alipay', 'card', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
-
-// mysql2 returns BIGINT as a string; amounts stay far below 2^53.
-function numeric(name: string, allowNull = false) {
-  return {
-    type: DataTypes.BIGINT,
-    allowNull,
-    ...(allowNull ? {} : { defaultValue: 0 }),
-    get(this: Model) {
-      const value = this.getDataValue(name);
-      return value === null || value === undefined ? null : Number(value);
-    },
-  };
-}
-const id = () => ({ type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, get(this: Model) { return Number(this.getDataValue('id')); } });
 
 export function defineOrderModels(sequelize: Sequelize) {
   class Order extends Model<InferAttributes<Order>, InferCreationAttributes<Order>> {
@@ -51,23 +38,23 @@ export function defineOrderModels(sequelize: Sequelize) {
   }
   Order.init(
     {
-      id: id(),
+      id: idAttribute(),
       orderNo: { type: DataTypes.STRING(32), allowNull: false },
       source: DataTypes.STRING(32),
       externalNo: DataTypes.STRING(64),
-      memberId: numeric('memberId', true),
-      storeId: numeric('storeId'),
+      memberId: refAttribute('memberId'),
+      storeId: refAttribute('storeId', false),
       channel: DataTypes.STRING(32),
-      cashierId: numeric('cashierId', true),
-      apiKeyId: numeric('apiKeyId', true),
-      salespersonId: numeric('salespersonId', true),
+      cashierId: refAttribute('cashierId'),
+      apiKeyId: refAttribute('apiKeyId'),
+      salespersonId: refAttribute('salespersonId'),
       occurredAt: { type: DataTypes.DATE(3), allowNull: false },
-      amount: numeric('amount'),
-      discount: numeric('discount'),
-      payable: numeric('payable'),
-      pointsUsed: numeric('pointsUsed'),
-      pointsEarned: numeric('pointsEarned'),
-      refundedAmount: numeric('refundedAmount'),
+      amount: zeroColumn('amount'),
+      discount: zeroColumn('discount'),
+      payable: zeroColumn('payable'),
+      pointsUsed: zeroColumn('pointsUsed'),
+      pointsEarned: zeroColumn('pointsEarned'),
+      refundedAmount: zeroColumn('refundedAmount'),
       status: { type: DataTypes.STRING(24), allowNull: false, defaultValue: 'completed' },
       note: DataTypes.STRING(255),
       createdAt: DataTypes.DATE(3),
@@ -93,19 +80,19 @@ export function defineOrderModels(sequelize: Sequelize) {
   }
   OrderItem.init(
     {
-      id: id(),
-      orderId: numeric('orderId'),
+      id: idAttribute(),
+      orderId: refAttribute('orderId', false),
       lineNo: { type: DataTypes.INTEGER, allowNull: false },
       sku: { type: DataTypes.STRING(64), allowNull: false },
       name: { type: DataTypes.STRING(128), allowNull: false },
       category: DataTypes.STRING(64),
       quantity: { type: DataTypes.INTEGER, allowNull: false },
-      unitPrice: numeric('unitPrice'),
-      amount: numeric('amount'),
-      discount: numeric('discount'),
-      payable: numeric('payable'),
+      unitPrice: zeroColumn('unitPrice'),
+      amount: zeroColumn('amount'),
+      discount: zeroColumn('discount'),
+      payable: zeroColumn('payable'),
       refundedQuantity: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
-      refundedAmount: numeric('refundedAmount'),
+      refundedAmount: zeroColumn('refundedAmount'),
     },
     { sequelize, tableName: 'order_items', timestamps: false, underscored: true },
   );
@@ -122,12 +109,12 @@ export function defineOrderModels(sequelize: Sequelize) {
   }
   OrderDiscount.init(
     {
-      id: id(),
-      orderId: numeric('orderId'),
+      id: idAttribute(),
+      orderId: refAttribute('orderId', false),
       step: { type: DataTypes.STRING(24), allowNull: false },
       reference: DataTypes.STRING(64),
       label: { type: DataTypes.STRING(128), allowNull: false },
-      amount: numeric('amount'),
+      amount: zeroColumn('amount'),
       lines: { type: DataTypes.TEXT, allowNull: false },
     },
     { sequelize, tableName: 'order_discounts', timestamps: false, underscored: true },
@@ -146,15 +133,15 @@ export function defineOrderModels(sequelize: Sequelize) {
   }
   OrderPayment.init(
     {
-      id: id(),
-      orderId: numeric('orderId'),
+      id: idAttribute(),
+      orderId: refAttribute('orderId', false),
       method: { type: DataTypes.STRING(16), allowNull: false },
-      amount: numeric('amount'),
-      points: numeric('points'),
-      principal: numeric('principal'),
-      bonus: numeric('bonus'),
-      refundedAmount: numeric('refundedAmount'),
-      refundedPoints: numeric('refundedPoints'),
+      amount: zeroColumn('amount'),
+      points: zeroColumn('points'),
+      principal: zeroColumn('principal'),
+      bonus: zeroColumn('bonus'),
+      refundedAmount: zeroColumn('refundedAmount'),
+      refundedPoints: zeroColumn('refundedPoints'),
     },
     { sequelize, tableName: 'order_payments', timestamps: false, underscored: true },
   );
@@ -175,17 +162,17 @@ export function defineOrderModels(sequelize: Sequelize) {
   }
   OrderRefund.init(
     {
-      id: id(),
+      id: idAttribute(),
       refundNo: { type: DataTypes.STRING(32), allowNull: false },
-      orderId: numeric('orderId'),
-      amount: numeric('amount'),
+      orderId: refAttribute('orderId', false),
+      amount: zeroColumn('amount'),
       lines: DataTypes.TEXT,
       payments: { type: DataTypes.TEXT, allowNull: false },
-      pointsReturned: numeric('pointsReturned'),
-      pointsReversed: numeric('pointsReversed'),
+      pointsReturned: zeroColumn('pointsReturned'),
+      pointsReversed: zeroColumn('pointsReversed'),
       reason: DataTypes.STRING(255),
-      operatorId: numeric('operatorId', true),
-      apiKeyId: numeric('apiKeyId', true),
+      operatorId: refAttribute('operatorId'),
+      apiKeyId: refAttribute('apiKeyId'),
       createdAt: DataTypes.DATE(3),
     },
     { sequelize, tableName: 'order_refunds', timestamps: true, updatedAt: false, underscored: true },

@@ -85,12 +85,17 @@ export class OrderService {
     const occurredAt = input.occurredAt ?? new Date();
     const orderNo = await this.deps.orderNumbers.take(occurredAt);
     // Read before the transaction: inside it, a read on a second pooled connection can
-    // wait for a connection every other checkout holds.
-    const names = await this.prefetchNames(principal, input.memberId ? [input.memberId] : [], [principal.userId], new Map([[store.id, store.name]]));
+    // wait for a connection every other checkout holds. The member's name comes from the
+    // row the transaction locks, so the member is not read twice.
+    const [names, memberGuard] = await Promise.all([
+      this.prefetchNames(principal, [], [principal.userId], new Map([[store.id, store.name]])),
+      input.memberId ? this.deps.members.guard(principal) : null,
+    ]);
     const { paymentPin: _pin, ...request } = input;
     try {
       return await this.deps.idempotency.run({ principal, key: idempotencyKey, endpoint: 'POST /api/v1/orders', request }, async (transaction) => {
         const member = input.memberId ? await this.deps.members.lockForBalance(principal, input.memberId, transaction) : null;
+        if (member && memberGuard) names.members.set(member.id, memberGuard.project({ id: member.id, cardNo: member.cardNo, name: member.name, status: member.status }));
         const plan = await planCheckout(this.deps.pricing, rules, input, { principal, member, mode: 'apply', transaction });
         const { order, parts } = await this.apply(principal, input, plan, member, { orderNo, occurredAt, rules, transaction });
         return this.present(principal, order, parts, names);

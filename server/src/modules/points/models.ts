@@ -1,3 +1,4 @@
+import { idAttribute, numberColumn, refAttribute } from '../../platform/db/number-columns.js';
 import {
   DataTypes,
   Model,
@@ -7,17 +8,9 @@ import {
   type Sequelize,
 } from 'sequelize';
 
-// BIGINT and MySQL's BIGINT UNSIGNED ids come back from mysql2 as strings past 2^53 (or
-// always, for some column types); points stay far below that, so the getters read numbers.
-function numberGetter<M extends Model>(name: string, nullable: boolean) {
-  return function get(this: M) {
-    const value = this.getDataValue(name as never) as unknown;
-    return nullable && (value === null || value === undefined) ? null : Number(value);
-  };
-}
-const id = (name = 'id') => ({ type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true, get: numberGetter(name, false) });
-const big = (name: string) => ({ type: DataTypes.BIGINT, allowNull: false, get: numberGetter(name, false) });
-const ref = (name: string, allowNull = true) => ({ type: DataTypes.INTEGER, allowNull, get: numberGetter(name, allowNull) });
+const id = idAttribute;
+const big = (name: string) => numberColumn(name);
+const ref = refAttribute;
 
 export function definePointModels(sequelize: Sequelize) {
   /** What is left of one earning, and when it expires (null: never). */
@@ -38,7 +31,7 @@ export function definePointModels(sequelize: Sequelize) {
       id: id(),
       memberId: ref('memberId', false),
       sourceType: { type: DataTypes.STRING(24), allowNull: false },
-      sourceId: { type: DataTypes.BIGINT, allowNull: true, get: numberGetter('sourceId', true) },
+      sourceId: numberColumn('sourceId', { allowNull: true }),
       amount: big('amount'),
       remaining: big('remaining'),
       earnedAt: { type: DataTypes.DATE(3), allowNull: false },
@@ -71,7 +64,7 @@ export function definePointModels(sequelize: Sequelize) {
       lotId: ref('lotId'),
       kind: { type: DataTypes.STRING(24), allowNull: false },
       sourceType: { type: DataTypes.STRING(24), allowNull: false },
-      sourceId: { type: DataTypes.BIGINT, allowNull: true, get: numberGetter('sourceId', true) },
+      sourceId: numberColumn('sourceId', { allowNull: true }),
       delta: big('delta'),
       balanceAfter: big('balanceAfter'),
       storeId: ref('storeId'),

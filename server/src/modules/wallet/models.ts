@@ -1,10 +1,10 @@
+import { idAttribute, numberColumn } from '../../platform/db/number-columns.js';
 import {
   DataTypes,
   Model,
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
-  type ModelAttributeColumnOptions,
   type Sequelize,
 } from 'sequelize';
 
@@ -15,18 +15,8 @@ export type TopupPayMethod = (typeof TOPUP_PAY_METHODS)[number];
 export type TopupStatus = 'active' | 'partially_refunded' | 'refunded';
 
 export function defineWalletModels(sequelize: Sequelize) {
-  // BIGINT and UNSIGNED ids come back from mysql2 as strings; fen and ids stay far below
-  // 2^53, so every such column reads as a number.
-  const num = (name: string, allowNull = false, defaultValue?: number): ModelAttributeColumnOptions => ({
-    type: DataTypes.BIGINT,
-    allowNull,
-    ...(defaultValue === undefined ? {} : { defaultValue }),
-    get(this: Model) {
-      const value = this.getDataValue(name) as unknown;
-      return value === null || value === undefined ? value : Number(value);
-    },
-  });
-  const id = (): ModelAttributeColumnOptions => ({ ...num('id'), type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true });
+  const num = (name: string, allowNull = false, defaultValue?: number) => numberColumn(name, { allowNull, defaultValue });
+  const id = idAttribute;
 
   class WalletPlan extends Model<InferAttributes<WalletPlan>, InferCreationAttributes<WalletPlan>> {
     declare id: CreationOptional<number>;
