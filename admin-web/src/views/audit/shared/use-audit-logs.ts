@@ -5,17 +5,11 @@ import { useStoreLookup } from '@/composables/use-lookups';
 import { errorMessage } from '@/composables/use-server-errors';
 import { useStartedTask } from '@/composables/use-started-task';
 import { useUrlQuery } from '@/composables/use-url-query';
-import { businessDateOffset, businessInstant } from '@/utils/format';
+import { businessInstant } from '@/utils/format';
 import { ElMessage } from '@/utils/message';
 import { auditFilterRules, emptyAuditFilters, type AuditFilters } from './rule';
 
 const PAGE_SIZE = 50;
-
-/** A local Date showing a business-timezone wall clock, for the date picker's shortcuts. */
-function wallClock(ymd: string, hour: number, minute: number, second: number): Date {
-  const [y, m, d] = ymd.split('-').map(Number);
-  return new Date(y, m - 1, d, hour, minute, second);
-}
 
 export interface AuditLogsOptions {
   /** the login log: only auth.* records, whatever the URL says */
@@ -58,17 +52,6 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
       filters.to = value?.[1] ?? '';
     },
   });
-
-  const rangeShortcuts = computed(() =>
-    [
-      { key: 'today', days: 0 },
-      { key: 'last7', days: 6 },
-      { key: 'last30', days: 29 },
-    ].map(({ key, days }) => ({
-      text: t(`audit.shortcuts.${key}`),
-      value: () => [wallClock(businessDateOffset(-days), 0, 0, 0), wallClock(businessDateOffset(0), 23, 59, 59)],
-    })),
-  );
 
   const atId = computed(() => (applied.value.at ? Number(applied.value.at) : null));
   const filtered = computed(() => Object.entries(applied.value).some(([, value]) => value !== ''));
@@ -192,7 +175,6 @@ export function useAuditLogs(options: AuditLogsOptions = {}) {
     ...storeLookup,
     filterRules,
     range,
-    rangeShortcuts,
     atId,
     filtered,
     items,

@@ -124,5 +124,18 @@ export function useSettingsForm<T, F extends object>(options: SettingsFormOption
     }
   });
 
-  return { formRef, form, loading, loadError, saving, fieldErrors, formError, canEdit, dirty, load, submit, discard };
+  /** What SettingsPage takes: `<SettingsPage v-bind="settingsPage" :title="…">`. */
+  const settingsPage = computed(() => ({
+    loading: loading.value,
+    loadError: loadError.value,
+    formError: formError.value,
+    saving: saving.value,
+    dirty: dirty.value,
+    canEdit: canEdit.value,
+    onSave: submit,
+    onDiscard: discard,
+    onRetry: load,
+  }));
+
+  return { formRef, form, fieldErrors, canEdit, submit, settingsPage };
 }

@@ -1,8 +1,7 @@
-import { computed, onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { listPlans, updatePlan, type PlanStatus, type TopupPlan } from '@/api/loyalty';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useUrlQuery } from '@/composables/use-url-query';
+import { useClientList } from '@/composables/use-client-list';
+import { useBusyRows, useEditDialog } from '@/composables/use-row-actions';
 import { confirmDanger } from '@/utils/confirm';
 import { formatMoney } from '@/utils/format';
 import { ElMessage } from '@/utils/message';
@@ -10,54 +9,17 @@ import { ElMessage } from '@/utils/message';
 /** 储值方案: the plans by status (in the URL), the create/edit dialog, and retiring or reactivating one. */
 export function usePlans() {
   const { t } = useI18n();
-  const items = ref<TopupPlan[]>([]);
-  const loading = ref(false);
-  const loadError = ref('');
-  /** ids of plans whose status change is waiting for the server */
-  const switching = ref<Set<number>>(new Set());
-  const dialogVisible = ref(false);
-  const editing = ref<TopupPlan | null>(null);
-
-  const query = useUrlQuery({ status: '' }, (filtersChanged) => {
-    if (filtersChanged) void load();
+  // A business has a handful of plans; the server returns them all.
+  const list = useClientList({ status: '' }, async ({ status }) => {
+    const result = await listPlans((status || undefined) as PlanStatus | undefined);
+    // The counter shows plans in this order too.
+    return [...result.items].sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
   });
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      const status = (query.applied.value.status || undefined) as PlanStatus | undefined;
-      const result = await listPlans(status);
-      // The counter shows plans in this order too.
-      items.value = [...result.items].sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-      items.value = [];
-    } finally {
-      loading.value = false;
-    }
-  }
-  onMounted(load);
-
-  // A business has a handful of plans; the server returns them all and pages are cut here.
-  const pageItems = computed(() => {
-    const start = (query.page.value - 1) * query.pageSize.value;
-    return items.value.slice(start, start + query.pageSize.value);
-  });
-  const filtered = computed(() => query.applied.value.status !== '');
-
-  function openCreate(): void {
-    editing.value = null;
-    dialogVisible.value = true;
-  }
-
-  function openEdit(plan: TopupPlan): void {
-    editing.value = plan;
-    dialogVisible.value = true;
-  }
+  const dialog = useEditDialog<TopupPlan>();
+  const { busy, run } = useBusyRows();
 
   function onSaved(): void {
-    void load();
+    void list.load();
   }
 
   async function setStatus(plan: TopupPlan, status: PlanStatus): Promise<void> {
@@ -74,17 +36,12 @@ export function usePlans() {
       tone: retire ? 'danger' : 'primary',
     });
     if (!ok) return;
-    switching.value.add(plan.id);
-    try {
+    await run(plan.id, async () => {
       await updatePlan(plan.id, { status });
       ElMessage.success(t(retire ? 'plans.retired' : 'plans.reactivated', { name: plan.name }));
-      await load();
-    } catch (error) {
-      ElMessage.error(errorMessage(error, t('common.unknownError')));
-    } finally {
-      switching.value.delete(plan.id);
-    }
+      await list.load();
+    });
   }
 
-  return { ...query, items, pageItems, filtered, loading, loadError, load, switching, dialogVisible, editing, openCreate, openEdit, onSaved, setStatus };
+  return { ...list, ...dialog, busy, onSaved, setStatus };
 }

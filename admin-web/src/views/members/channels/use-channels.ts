@@ -1,9 +1,9 @@
-import { computed, onMounted, ref } from 'vue';
+import { onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { listChannels, updateChannel, type Channel, type ChannelStatus } from '@/api/registration-channels';
 import { useStoreLookup } from '@/composables/use-lookups';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useUrlQuery } from '@/composables/use-url-query';
+import { useClientList } from '@/composables/use-client-list';
+import { replaceRow, useBusyRows, useEditDialog } from '@/composables/use-row-actions';
 import { copyText } from '@/utils/clipboard';
 import { confirmDanger } from '@/utils/confirm';
 import { ElMessage } from '@/utils/message';
@@ -15,59 +15,19 @@ import { ElMessage } from '@/utils/message';
 export function useChannels() {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
-  const items = ref<Channel[]>([]);
-  const loading = ref(false);
-  const loadError = ref('');
-  /** channel ids whose status change is waiting for the server */
-  const switching = ref<Set<number>>(new Set());
-
-  const dialogVisible = ref(false);
-  const editing = ref<Channel | null>(null);
+  const list = useClientList({ keyword: '', storeId: '', status: '' }, async ({ keyword, storeId, status }) => {
+    const result = await listChannels({
+      keyword: keyword.trim() || undefined,
+      storeId: storeId ? Number(storeId) : undefined,
+      status: (status || undefined) as ChannelStatus | undefined,
+    });
+    return result.items;
+  });
+  const dialog = useEditDialog<Channel>();
+  const { busy, run } = useBusyRows();
   const qrVisible = ref(false);
   const qrChannel = ref<Channel | null>(null);
-
-  const query = useUrlQuery({ keyword: '', storeId: '', status: '' }, (filtersChanged) => {
-    if (filtersChanged) void load();
-  });
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      const { keyword, storeId, status } = query.applied.value;
-      const result = await listChannels({
-        keyword: keyword.trim() || undefined,
-        storeId: storeId ? Number(storeId) : undefined,
-        status: (status || undefined) as ChannelStatus | undefined,
-      });
-      items.value = result.items;
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-      items.value = [];
-    } finally {
-      loading.value = false;
-    }
-  }
-  onMounted(() => {
-    void load();
-    void storeLookup.loadStores();
-  });
-
-  const pageItems = computed(() => {
-    const start = (query.page.value - 1) * query.pageSize.value;
-    return items.value.slice(start, start + query.pageSize.value);
-  });
-  const filtered = computed(() => Object.values(query.applied.value).some((value) => value !== ''));
-
-  function openCreate(): void {
-    editing.value = null;
-    dialogVisible.value = true;
-  }
-
-  function openEdit(channel: Channel): void {
-    editing.value = channel;
-    dialogVisible.value = true;
-  }
+  onMounted(() => void storeLookup.loadStores());
 
   function openQr(channel: Channel): void {
     qrChannel.value = channel;
@@ -76,9 +36,7 @@ export function useChannels() {
 
   /** A saved channel replaces its row; a new one reloads (it may not match the filters). */
   function onSaved(channel: Channel): void {
-    const index = items.value.findIndex((item) => item.id === channel.id);
-    if (index >= 0) items.value.splice(index, 1, channel);
-    else void load();
+    if (!replaceRow(list.items.value, channel)) void list.load();
     if (qrChannel.value?.id === channel.id) qrChannel.value = channel;
   }
 
@@ -93,15 +51,10 @@ export function useChannels() {
       });
       if (!ok) return;
     }
-    switching.value.add(channel.id);
-    try {
+    await run(channel.id, async () => {
       onSaved(await updateChannel(channel.id, { status }));
       ElMessage.success(t(status === 'active' ? 'memberChannels.activated' : 'memberChannels.paused', { name: channel.name }));
-    } catch (error) {
-      ElMessage.error(errorMessage(error, t('common.unknownError')));
-    } finally {
-      switching.value.delete(channel.id);
-    }
+    });
   }
 
   async function copyLink(channel: Channel): Promise<void> {
@@ -109,25 +62,5 @@ export function useChannels() {
     else ElMessage.warning(t('memberChannels.copyFailed'));
   }
 
-  return {
-    ...query,
-    ...storeLookup,
-    items,
-    pageItems,
-    filtered,
-    loading,
-    loadError,
-    load,
-    switching,
-    dialogVisible,
-    editing,
-    openCreate,
-    openEdit,
-    onSaved,
-    qrVisible,
-    qrChannel,
-    openQr,
-    setStatus,
-    copyLink,
-  };
+  return { ...list, ...storeLookup, ...dialog, busy, onSaved, qrVisible, qrChannel, openQr, setStatus, copyLink };
 }

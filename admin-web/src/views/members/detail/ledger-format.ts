@@ -1,5 +1,13 @@
 import { formatCount, formatMoney } from '@/utils/format';
 
+/** What the points and the stored-value ledgers' entries have in common. */
+export interface LedgerEntry {
+  id: number;
+  kind: string;
+  sourceType: string;
+  sourceId: number | null;
+}
+
 /** A points change with its sign: +120, -80. */
 export const signedPoints = (delta: number) => (delta > 0 ? `+${formatCount(delta)}` : formatCount(delta));
 

@@ -4,11 +4,21 @@ import { errorMessage } from '@/composables/use-server-errors';
 
 const PAGE = 20;
 
+export interface CursorQuery {
+  cursor?: string;
+  limit: number;
+}
+
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 /**
  * One of the 360 page's history tabs (orders, points, stored value): the newest page on
  * opening, 加载更多 appending the next cursor page.
  */
-export function useCursorLedger<T>(fetchPage: (query: { cursor?: string; limit: number }) => Promise<{ items: T[]; nextCursor: string | null }>) {
+export function useCursorLedger<T>(fetchPage: (query: CursorQuery) => Promise<CursorPage<T>>) {
   const { t } = useI18n();
   const items = ref([]) as Ref<T[]>;
   const nextCursor = ref<string | null>(null);

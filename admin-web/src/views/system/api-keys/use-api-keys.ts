@@ -1,9 +1,9 @@
-import { computed, onMounted, ref } from 'vue';
+import { onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { listApiKeys, revokeApiKey, type ApiKey } from '@/api/api-keys';
 import { useStoreLookup } from '@/composables/use-lookups';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useUrlQuery } from '@/composables/use-url-query';
+import { useClientList } from '@/composables/use-client-list';
+import { useBusyRows } from '@/composables/use-row-actions';
 import { confirmDanger } from '@/utils/confirm';
 import { ElMessage } from '@/utils/message';
 
@@ -23,42 +23,18 @@ export function displayPrefix(prefix: string): string {
 export function useApiKeys() {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
-  const items = ref<ApiKey[]>([]);
-  const loading = ref(false);
-  const loadError = ref('');
-  const revoking = ref<number | null>(null);
+  // Keys are few, and their status depends on the clock: the status filter works on the loaded list.
+  const list = useClientList({ status: '' }, async () => (await listApiKeys()).items, {
+    narrow: (items, { status }) => (status ? items.filter((key) => apiKeyStatus(key) === status) : items),
+  });
+  const { busy, run } = useBusyRows();
   const formVisible = ref(false);
   const secretVisible = ref(false);
   const created = ref<{ name: string; secret: string }>({ name: '', secret: '' });
-
-  const query = useUrlQuery({ status: '' }, () => undefined);
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      items.value = (await listApiKeys()).items;
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-      items.value = [];
-    } finally {
-      loading.value = false;
-    }
-  }
-  onMounted(() => {
-    void load();
-    void storeLookup.loadStores();
-  });
-
-  // Keys are few; the status filter works on the loaded list.
-  const shown = computed(() => (query.applied.value.status ? items.value.filter((key) => apiKeyStatus(key) === query.applied.value.status) : items.value));
-  const pageItems = computed(() => {
-    const start = (query.page.value - 1) * query.pageSize.value;
-    return shown.value.slice(start, start + query.pageSize.value);
-  });
+  onMounted(() => void storeLookup.loadStores());
 
   function onCreated(apiKey: ApiKey, secret: string): void {
-    items.value.unshift(apiKey);
+    list.items.value.unshift(apiKey);
     created.value = { name: apiKey.name, secret };
     secretVisible.value = true;
   }
@@ -71,32 +47,12 @@ export function useApiKeys() {
       testId: 'apikey-revoke',
     });
     if (!ok) return;
-    revoking.value = key.id;
-    try {
+    await run(key.id, async () => {
       await revokeApiKey(key.id);
       ElMessage.success(t('apiKeys.revoked', { name: key.name }));
-      await load();
-    } catch (error) {
-      ElMessage.error(errorMessage(error, t('common.unknownError')));
-    } finally {
-      revoking.value = null;
-    }
+      await list.load();
+    });
   }
 
-  return {
-    ...query,
-    ...storeLookup,
-    items,
-    shown,
-    pageItems,
-    loading,
-    loadError,
-    load,
-    revoking,
-    revoke,
-    formVisible,
-    secretVisible,
-    created,
-    onCreated,
-  };
+  return { ...list, ...storeLookup, busy, revoke, formVisible, secretVisible, created, onCreated };
 }

@@ -1,9 +1,9 @@
-import { computed, onMounted, ref } from 'vue';
+import { onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { listUsers, resetUserPassword, updateUser, type StaffUser, type UserStatus } from '@/api/users';
 import { useRoleLookup, useStoreLookup } from '@/composables/use-lookups';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useUrlQuery } from '@/composables/use-url-query';
+import { useClientList } from '@/composables/use-client-list';
+import { replaceRow, useBusyRows, useEditDialog } from '@/composables/use-row-actions';
 import { confirmDanger } from '@/utils/confirm';
 import { ElMessage } from '@/utils/message';
 
@@ -17,66 +17,28 @@ export function useUsers() {
   const { t } = useI18n();
   const storeLookup = useStoreLookup();
   const roleLookup = useRoleLookup();
-  const items = ref<StaffUser[]>([]);
-  const loading = ref(false);
-  const loadError = ref('');
-  const busy = ref<Set<number>>(new Set());
-
-  const formVisible = ref(false);
-  const editing = ref<StaffUser | null>(null);
+  const list = useClientList({ keyword: '', status: '', roleCode: '', storeId: '' }, async ({ keyword, status, roleCode, storeId }) => {
+    const result = await listUsers({
+      keyword: keyword || undefined,
+      status: (status || undefined) as UserStatus | undefined,
+      roleCode: roleCode || undefined,
+      storeId: storeId ? Number(storeId) : undefined,
+    });
+    return result.items;
+  });
+  const dialog = useEditDialog<StaffUser>();
+  const { busy, run } = useBusyRows();
   const sessionsVisible = ref(false);
   const sessionsUser = ref<StaffUser | null>(null);
   const secretVisible = ref(false);
   const secret = ref<SecretShown>({ title: '', description: '', secret: '' });
-
-  const query = useUrlQuery({ keyword: '', status: '', roleCode: '', storeId: '' }, (filtersChanged) => {
-    if (filtersChanged) void load();
-  });
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      const { keyword, status, roleCode, storeId } = query.applied.value;
-      const result = await listUsers({
-        keyword: keyword || undefined,
-        status: (status || undefined) as UserStatus | undefined,
-        roleCode: roleCode || undefined,
-        storeId: storeId ? Number(storeId) : undefined,
-      });
-      items.value = result.items;
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-      items.value = [];
-    } finally {
-      loading.value = false;
-    }
-  }
   onMounted(() => {
-    void load();
     void storeLookup.loadStores();
     void roleLookup.loadRoles();
   });
 
-  const pageItems = computed(() => {
-    const start = (query.page.value - 1) * query.pageSize.value;
-    return items.value.slice(start, start + query.pageSize.value);
-  });
-  const filtered = computed(() => Object.values(query.applied.value).some((value) => value !== ''));
-
   function replace(user: StaffUser): void {
-    const index = items.value.findIndex((item) => item.id === user.id);
-    if (index >= 0) items.value.splice(index, 1, user);
-  }
-
-  function openCreate(): void {
-    editing.value = null;
-    formVisible.value = true;
-  }
-
-  function openEdit(user: StaffUser): void {
-    editing.value = user;
-    formVisible.value = true;
+    replaceRow(list.items.value, user);
   }
 
   function showSecret(shown: SecretShown): void {
@@ -85,24 +47,13 @@ export function useUsers() {
   }
 
   function onCreated(user: StaffUser, initialPassword: string | undefined): void {
-    void load();
+    void list.load();
     if (initialPassword) {
       showSecret({
         title: t('users.initialPasswordTitle'),
         description: t('users.initialPasswordText', { name: user.displayName, username: user.username }),
         secret: initialPassword,
       });
-    }
-  }
-
-  async function withBusy(user: StaffUser, work: () => Promise<void>): Promise<void> {
-    busy.value.add(user.id);
-    try {
-      await work();
-    } catch (error) {
-      ElMessage.error(errorMessage(error, t('common.unknownError')));
-    } finally {
-      busy.value.delete(user.id);
     }
   }
 
@@ -116,7 +67,7 @@ export function useUsers() {
       });
       if (!ok) return;
     }
-    await withBusy(user, async () => {
+    await run(user.id, async () => {
       replace(await updateUser(user.id, { status }));
       ElMessage.success(t(status === 'active' ? 'users.enabled' : 'users.disabled', { name: user.displayName }));
     });
@@ -130,7 +81,7 @@ export function useUsers() {
       testId: 'user-reset',
     });
     if (!ok) return;
-    await withBusy(user, async () => {
+    await run(user.id, async () => {
       const { initialPassword } = await resetUserPassword(user.id);
       replace({ ...user, mustChangePassword: true });
       showSecret({
@@ -147,20 +98,11 @@ export function useUsers() {
   }
 
   return {
-    ...query,
+    ...list,
     ...storeLookup,
     ...roleLookup,
-    items,
-    pageItems,
-    filtered,
-    loading,
-    loadError,
-    load,
+    ...dialog,
     busy,
-    formVisible,
-    editing,
-    openCreate,
-    openEdit,
     onCreated,
     replace,
     setStatus,
