@@ -383,6 +383,28 @@ describe('the cashier in the console', function () {
       [memberId, 10_000],
     ]);
   });
+
+  it('tops a member up at the counter without losing the sale being rung up', async () => {
+    const before = await balances();
+    await byTest('cashier-member-search').fill('5678');
+    await byTest('cashier-member-search').press('Enter');
+    await byTest(`cashier-member-match-${memberId}`).click();
+    await byTest('cashier-mode-amount').click();
+    await byTest('cashier-amount').fill('30');
+    await byTest('cashier-member-topup').click();
+    const dialog = byTest('topup-dialog');
+    await dialog.waitFor();
+    await byTest('topup-mode-custom').click();
+    await byTest('topup-amount').locator('input').fill('100');
+    await dialog.locator('[data-test="topup-pay-cash"]').click();
+    await byTest('topup-submit').click();
+    await dialog.waitFor({ state: 'hidden' });
+    const after = before.wallet.principal + before.wallet.bonus + 10_000;
+    await page.locator('[data-test="cashier-member-wallet"]', { hasText: formatYuan(after) }).waitFor();
+    expect(await byTest('cashier-amount').inputValue()).to.equal('30');
+    await shot('15-topped-up-at-counter');
+    expect((await balances()).wallet).to.deep.equal({ principal: before.wallet.principal + 10_000, bonus: before.wallet.bonus });
+  });
 });
 
 function formatYuan(fen: number): string {

@@ -199,6 +199,13 @@ export function useCashier(storeId: () => number | null) {
     errors.general = '';
   }
 
+  /** The same member with fresh balances (after a top-up at the counter); the sale stays as typed. */
+  function refreshMember(next: Member): void {
+    if (member.value?.id !== next.id) return;
+    member.value = next;
+    void previewer.refresh();
+  }
+
   function chooseWalkIn(): void {
     member.value = null;
     walkIn.value = true;
@@ -237,6 +244,7 @@ export function useCashier(storeId: () => number | null) {
 
   return {
     member,
+    refreshMember,
     walkIn,
     hasCustomer,
     mode,

@@ -95,5 +95,11 @@ export function useOrderPreview(body: () => OrderBody | null, pricingKey: () => 
     failed.value = false;
   }
 
-  return { preview, failed, pending, settle, clear };
+  /** Asks again for the same sale: something it shows changed elsewhere (a top-up at the counter). */
+  function refresh(): Promise<void> {
+    settled = run();
+    return settled;
+  }
+
+  return { preview, failed, pending, settle, clear, refresh };
 }
