@@ -154,6 +154,21 @@ describe(`orders: the checkout (${TEST_DIALECT})`, function () {
       expect(other.body.error.code).to.equal('IDEMPOTENCY_KEY_REUSED');
     });
 
+    it('keeps nothing of a refused request, so the till may retry it with the same key', async () => {
+      const memberId = await newMember();
+      await topUp(test, f.tokens.root, memberId, 10_000);
+      const body = { memberId, storeId: f.stores.s1.id, items: twoLines, payments: [{ method: 'wallet', amount: 48_300 }] };
+      const before = await counts();
+      const refused = await checkout(test, f.tokens.cashier1, body, 'pos-7-retry');
+      expect(refused.body.error?.code).to.equal('INSUFFICIENT_BALANCE');
+      expect(await counts()).to.deep.equal(before);
+      await topUp(test, f.tokens.root, memberId, 100_000);
+      const retried = await checkout(test, f.tokens.cashier1, body, 'pos-7-retry');
+      expect(retried.status).to.equal(201);
+      expect(retried.headers['idempotent-replayed']).to.equal(undefined);
+      expect(await memberBalances(test, memberId)).to.include({ principal: 61_700 });
+    });
+
     it('forgets keys after a week, so the table does not grow forever', async () => {
       const body = { storeId: f.stores.s1.id, items: twoLines, payments: [{ method: 'cash', amount: 48_300 }] };
       await checkout(test, f.tokens.cashier1, body, 'old-key');

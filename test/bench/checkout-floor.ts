@@ -4,8 +4,8 @@
  * idempotency key, the member locked, the order, points taken from their lots, stored value
  * taken from its top-ups, the points earned, the member's cached balances, the lines and
  * payments (one statement each), the audit record, the domain event, the saved response.
- * It leaves out only what the app does around that: HTTP, the session check and the reads
- * before the transaction (store, cashier and member names, an earlier use of the key).
+ * It leaves out only what the app does around that: HTTP, the session check, validation,
+ * the response, and the store read the app repeats every 2 s. It runs in the bench process.
  * Rows it writes keep the ledgers' invariants, so the benchmark checks them like the app's.
  */
 import crypto from 'node:crypto';

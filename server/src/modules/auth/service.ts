@@ -3,6 +3,7 @@ import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { HuijiConfig } from '../../platform/config/schema.js';
 import { EnvelopeError, openEnvelope, type Envelope } from '../../platform/crypto/envelope.js';
 import type { LoginKeyPair } from '../../platform/crypto/login-keys.js';
+import { execute, readTime, selectRows } from '../../platform/db/raw-sql.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
@@ -162,38 +163,52 @@ export class AuthService {
     });
   }
 
-  /** Resolves a bearer token to its principal; null for a token that never existed. */
+  /**
+   * Resolves a bearer token to its principal; null for a token that never existed. The
+   * session and its user come in one read (a join, nothing cached), so a session revoked
+   * or a user disabled anywhere is refused on the next request.
+   */
   async authenticate(token: string): Promise<Principal | null> {
-    const { models, config } = this.options;
-    const session = await models.Session.findOne({ where: { tokenHash: hashToken(token) } });
-    if (!session || session.revokedAt) return null;
+    const { sequelize, config } = this.options;
+    const [row] = await selectRows<SessionRow>(
+      sequelize,
+      'SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, s.revoked_at, u.id AS found_user_id, u.username, u.display_name, u.status, u.must_change_password ' +
+        'FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1',
+      [hashToken(token)],
+      undefined,
+    );
+    if (!row || row.revoked_at !== null) return null;
     const now = Date.now();
-    const idleLimit = session.lastSeenAt.getTime() + config.auth.sessionIdleMinutes * 60_000;
-    if (session.expiresAt.getTime() <= now || idleLimit <= now) {
-      await session.update({ revokedAt: new Date(now), revokedReason: 'expired' });
+    const sessionId = Number(row.id);
+    const revoke = (reason: string) => execute(sequelize, 'UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3', [new Date(now), reason, sessionId], undefined);
+    const lastSeenAt = readTime(row.last_seen_at)!.getTime();
+    const idleLimit = lastSeenAt + config.auth.sessionIdleMinutes * 60_000;
+    if (readTime(row.expires_at)!.getTime() <= now || idleLimit <= now) {
+      await revoke('expired');
       throw new AppError('SESSION_EXPIRED');
     }
-    const user = await models.User.findByPk(session.userId);
-    if (!user || user.status !== 'active') {
-      await session.update({ revokedAt: new Date(now), revokedReason: 'user_disabled' });
+    if (row.found_user_id === null || row.status !== 'active') {
+      await revoke('user_disabled');
       return null;
     }
-    if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await session.update({ lastSeenAt: new Date(now) });
+    if (now - lastSeenAt > TOUCH_INTERVAL_MS) {
+      await execute(sequelize, 'UPDATE sessions SET last_seen_at = $1 WHERE id = $2', [new Date(now), sessionId], undefined);
     }
-    const { roles, permissions, storeScope, ownMembersOnly, fieldPolicies } = await this.options.access.grantsOf(user.id);
+    const userId = Number(row.user_id);
+    const { roles, permissions, storeScope, ownMembersOnly, fieldPolicies } = await this.options.access.grantsOf(userId);
     return {
       kind: 'user',
-      userId: user.id,
-      username: user.username,
-      sessionId: session.id,
+      userId,
+      username: row.username!,
+      displayName: row.display_name!,
+      sessionId,
       apiKeyId: null,
       roles,
       permissions,
       storeScope,
       ownMembersOnly,
       fieldPolicies,
-      mustChangePassword: user.mustChangePassword,
+      mustChangePassword: Boolean(row.must_change_password),
     };
   }
 
@@ -206,7 +221,7 @@ export class AuthService {
     const user = await this.options.models.User.findByPk(userId);
     if (!user || user.status !== 'active') return null;
     const { roles, permissions, storeScope, ownMembersOnly, fieldPolicies } = await this.options.access.grantsOf(user.id);
-    return { kind: 'user', userId: user.id, username: user.username, sessionId: null, apiKeyId: null, roles, permissions, storeScope, ownMembersOnly, fieldPolicies, mustChangePassword: false };
+    return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, sessionId: null, apiKeyId: null, roles, permissions, storeScope, ownMembersOnly, fieldPolicies, mustChangePassword: false };
   }
 
   async logout(principal: Principal): Promise<void> {
@@ -413,6 +428,20 @@ export class AuthService {
       permissions: [...permissions].sort(),
     };
   }
+}
+
+/** A session with its user, as the session check reads them. */
+interface SessionRow {
+  id: number | string;
+  user_id: number | string;
+  last_seen_at: Date | string;
+  expires_at: Date | string;
+  revoked_at: Date | string | null;
+  found_user_id: number | string | null;
+  username: string | null;
+  display_name: string | null;
+  status: string | null;
+  must_change_password: number | boolean | null;
 }
 
 type LoginOutcome = 'success' | 'bad_password' | 'unknown_user' | 'locked' | 'disabled' | 'bad_current_password';

@@ -24,7 +24,21 @@ export interface OrderParts {
   refunds: OrderRefundRecord[];
 }
 
-export function orderSummaryView(order: OrderRecord, names: OrderNames): PlainRecord {
+/** The order's columns a view reads: a row as read, or as the checkout just wrote it. */
+export type OrderFields = Pick<
+  OrderRecord,
+  'id' | 'orderNo' | 'source' | 'externalNo' | 'memberId' | 'storeId' | 'channel' | 'cashierId' | 'salespersonId' | 'occurredAt' | 'amount' | 'discount' | 'payable' | 'pointsUsed' | 'pointsEarned' | 'refundedAmount' | 'status' | 'note'
+>;
+
+/** The parts a view reads; OrderParts as read qualify. */
+export interface ViewParts {
+  items: ReadonlyArray<Pick<ItemRecord, 'lineNo' | 'sku' | 'name' | 'category' | 'quantity' | 'unitPrice' | 'amount' | 'discount' | 'payable' | 'refundedQuantity' | 'refundedAmount'>>;
+  discounts: ReadonlyArray<Pick<DiscountRecord, 'step' | 'reference' | 'label' | 'amount'>>;
+  payments: ReadonlyArray<Pick<OrderPaymentRecord, 'method' | 'amount' | 'points' | 'principal' | 'bonus' | 'refundedAmount' | 'refundedPoints'>>;
+  refunds: readonly OrderRefundRecord[];
+}
+
+export function orderSummaryView(order: OrderFields, names: OrderNames): PlainRecord {
   return {
     id: order.id,
     orderNo: order.orderNo,
@@ -66,7 +80,7 @@ export function refundView(refund: OrderRefundRecord, staff: Map<number, string>
   };
 }
 
-export function orderView(order: OrderRecord, parts: OrderParts, names: OrderNames): PlainRecord {
+export function orderView(order: OrderFields, parts: ViewParts, names: OrderNames): PlainRecord {
   return {
     ...orderSummaryView(order, names),
     items: [...parts.items]

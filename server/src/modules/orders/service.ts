@@ -1,5 +1,6 @@
 import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/business-day.js';
+import { columnsOf, execute, insertRow, insertRows } from '../../platform/db/raw-sql.js';
 import { uniqueConflictOn } from '../../platform/db/unique-conflict.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
@@ -18,7 +19,7 @@ import type { WalletLedger } from '../wallet/ledger.js';
 import { earnableFen, planCheckout, pointsExpiry, redemptionLimits, type CheckoutPlan, type PlanRules } from './checkout.js';
 import type { OrderModels, OrderRecord } from './models.js';
 import type { DocumentNumbers } from './order-numbers.js';
-import { ORDER_ALWAYS_VISIBLE, orderSummaryView, orderView, type OrderNames, type OrderParts, type ShownOrder } from './order-view.js';
+import { ORDER_ALWAYS_VISIBLE, orderSummaryView, orderView, type OrderFields, type OrderNames, type OrderParts, type ShownOrder, type ViewParts } from './order-view.js';
 import type { PricingPipeline } from './pricing.js';
 import { discountAmount } from './pricing.js';
 import type { OrderInput, OrderListQuery } from './schemas.js';
@@ -88,9 +89,14 @@ export class OrderService {
     // wait for a connection every other checkout holds. The member's name comes from the
     // row the transaction locks, so the member is not read twice.
     const [names, memberGuard] = await Promise.all([
-      this.prefetchNames(principal, [], [principal.userId], new Map([[store.id, store.name]])),
+      this.prefetchNames(principal, [], [], new Map([[store.id, store.name]])),
       input.memberId ? this.deps.members.guard(principal) : null,
     ]);
+    // Only a signed-in user is the order's cashier; a session carries its name already.
+    if (principal.kind === 'user') {
+      if (principal.displayName !== undefined) names.staff.set(principal.userId, principal.displayName);
+      else names.staff = await this.deps.staff.displayNames([principal.userId]);
+    }
     const { paymentPin: _pin, ...request } = input;
     try {
       return await this.deps.idempotency.run({ principal, key: idempotencyKey, endpoint: 'POST /api/v1/orders', request }, async (transaction) => {
@@ -106,38 +112,43 @@ export class OrderService {
     }
   }
 
+  /**
+   * Writes the order, its ledger moves, lines and payments. The order's own rows go in as
+   * plain INSERTs (columnsOf), each table in one statement; the view is built from what
+   * was written, so nothing is read back.
+   */
   private async apply(
     principal: Principal,
     input: OrderInput,
     plan: CheckoutPlan,
     member: MemberRecord | null,
     context: { orderNo: string; occurredAt: Date; rules: PlanRules; transaction: Transaction },
-  ): Promise<{ order: OrderRecord; parts: OrderParts }> {
-    const { models, pointsLedger, walletLedger } = this.deps;
+  ): Promise<{ order: OrderFields; parts: ViewParts }> {
+    const { sequelize, pointsLedger, walletLedger } = this.deps;
     const { transaction } = context;
     const operatorId = principal.kind === 'user' ? principal.userId : null;
-    const order = await models.Order.create(
-      {
-        orderNo: context.orderNo,
-        source: input.source ?? null,
-        externalNo: input.externalNo ?? null,
-        memberId: member?.id ?? null,
-        storeId: input.storeId,
-        channel: input.channel ?? null,
-        cashierId: operatorId,
-        apiKeyId: principal.apiKeyId,
-        salespersonId: input.salespersonId ?? null,
-        occurredAt: context.occurredAt,
-        amount: plan.amount,
-        discount: plan.discount,
-        payable: plan.payable,
-        pointsUsed: plan.pointsUsed,
-        pointsEarned: plan.pointsEarned,
-        status: 'completed',
-        note: input.note ?? null,
-      },
-      { transaction },
-    );
+    const now = new Date();
+    const fields = {
+      orderNo: context.orderNo,
+      source: input.source ?? null,
+      externalNo: input.externalNo ?? null,
+      memberId: member?.id ?? null,
+      storeId: input.storeId,
+      channel: input.channel ?? null,
+      cashierId: operatorId,
+      apiKeyId: principal.apiKeyId,
+      salespersonId: input.salespersonId ?? null,
+      occurredAt: context.occurredAt,
+      amount: plan.amount,
+      discount: plan.discount,
+      payable: plan.payable,
+      pointsUsed: plan.pointsUsed,
+      pointsEarned: plan.pointsEarned,
+      refundedAmount: 0,
+      status: 'completed' as const,
+      note: input.note ?? null,
+    };
+    const order: OrderFields = { id: await insertRow(sequelize, 'orders', columnsOf({ ...fields, createdAt: now, updatedAt: now }), transaction), ...fields };
     const move = (kind: string) => ({ kind, sourceType: 'order', sourceId: order.id, storeId: input.storeId, operatorId, at: context.occurredAt });
     let pointsEarned = plan.pointsEarned;
     if (member) {
@@ -151,26 +162,21 @@ export class OrderService {
       }
       // The plan split stored value by the same rule the ledger follows; should they ever differ, the ledger's split is the truth.
       pointsEarned = pointsToEarn(context.rules.points, earnableFen(context.rules.points, plan.payments), plan.multiplier);
-      if (pointsEarned !== order.pointsEarned) await order.update({ pointsEarned }, { transaction });
+      if (pointsEarned !== order.pointsEarned) {
+        await execute(sequelize, 'UPDATE orders SET points_earned = $1, updated_at = $2 WHERE id = $3', [pointsEarned, new Date(), order.id], transaction);
+        order.pointsEarned = pointsEarned;
+      }
       if (pointsEarned > 0) await pointsLedger.earn(member, pointsEarned, pointsExpiry(context.rules, context.occurredAt), move('earn'), transaction);
       member.totalSpent += plan.payable;
       if (!member.lastVisitAt || member.lastVisitAt < context.occurredAt) member.lastVisitAt = context.occurredAt;
       await member.save({ transaction });
     }
-    const items = await models.OrderItem.bulkCreate(
-      plan.lines.map((line) => ({ orderId: order.id, lineNo: line.lineNo, sku: line.sku, name: line.name, category: line.category, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, discount: line.discount, payable: line.payable })),
-      { transaction },
-    );
-    const payments = await models.OrderPayment.bulkCreate(
-      plan.payments.map((p) => ({ orderId: order.id, method: p.method, amount: p.amount, points: p.points, principal: p.principal, bonus: p.bonus })),
-      { transaction },
-    );
-    const discounts = plan.discounts.length
-      ? await models.OrderDiscount.bulkCreate(
-          plan.discounts.map((d) => ({ orderId: order.id, step: d.step, reference: d.reference, label: d.label, amount: discountAmount(d), lines: JSON.stringify(d.lines) })),
-          { transaction },
-        )
-      : [];
+    const items = plan.lines.map((line) => ({ lineNo: line.lineNo, sku: line.sku, name: line.name, category: line.category, quantity: line.quantity, unitPrice: line.unitPrice, amount: line.amount, discount: line.discount, payable: line.payable, refundedQuantity: 0, refundedAmount: 0 }));
+    const payments = plan.payments.map((p) => ({ method: p.method, amount: p.amount, points: p.points, principal: p.principal, bonus: p.bonus, refundedAmount: 0, refundedPoints: 0 }));
+    const discounts = plan.discounts.map((d) => ({ step: d.step, reference: d.reference, label: d.label, amount: discountAmount(d) }));
+    await insertRows(sequelize, 'order_items', items.map((item) => columnsOf({ orderId: order.id, ...item })), transaction);
+    await insertRows(sequelize, 'order_payments', payments.map((payment) => columnsOf({ orderId: order.id, ...payment })), transaction);
+    await insertRows(sequelize, 'order_discounts', discounts.map((d, i) => columnsOf({ orderId: order.id, ...d, lines: JSON.stringify(plan.discounts[i].lines) })), transaction);
     for (const step of this.deps.pricing.registered()) await step.placed?.(order.id, plan.discounts.filter((d) => d.step === step.name), transaction);
     await this.deps.audit.record(
       {
@@ -254,7 +260,7 @@ export class OrderService {
   }
 
   /** The order as this caller may see it: amounts and lines through the order field policy. Reads nothing. */
-  present(principal: Principal, order: OrderRecord, parts: OrderParts, names: OrderNames): ShownOrder {
+  present(principal: Principal, order: OrderFields, parts: ViewParts, names: OrderNames): ShownOrder {
     return fieldGuardFor(this.deps.registry, principal, 'order', ORDER_ALWAYS_VISIBLE).project(orderView(order, parts, names)) as ShownOrder;
   }
 

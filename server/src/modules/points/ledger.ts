@@ -1,4 +1,5 @@
-import { Op, col, fn, literal, type Transaction } from 'sequelize';
+import { Op, col, fn, literal, type Sequelize, type Transaction } from 'sequelize';
+import { execute, insertRow, insertRows, selectRows } from '../../platform/db/raw-sql.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { LedgerMove } from '../loyalty/ledger-move.js';
 import type { MemberRecord } from '../members/models.js';
@@ -16,6 +17,11 @@ export type LedgerMember = Pick<MemberRecord, 'id' | 'pointsBalance'>;
 export interface LotPart {
   lotId: number;
   points: number;
+}
+
+/** What one step of spending takes from one lot, and what the lot keeps. */
+interface LotTake extends LotPart {
+  remaining: number;
 }
 
 /** Lots read per query while spending: enough for almost every member at once, bounded for the rest. */
@@ -36,28 +42,34 @@ function assertPoints(points: number, what: string): void {
  * owed after a refund took back points already spent) every lot is empty.
  */
 export class PointsLedger {
-  constructor(private readonly models: PointModels) {}
+  private readonly sequelize: Sequelize;
+
+  constructor(private readonly models: PointModels) {
+    this.sequelize = models.PointLot.sequelize!;
+  }
 
   /** Adds a lot; points owed are paid from it first. Returns the lot's id. */
   async earn(member: LedgerMember, points: number, expiresAt: Date | null, move: LedgerMove, transaction: Transaction): Promise<number> {
     assertPoints(points, 'earn');
     const at = move.at ?? new Date();
     const owed = Math.max(0, -member.pointsBalance);
-    const lot = await this.models.PointLot.create(
+    const lotId = await insertRow(
+      this.sequelize,
+      'point_lots',
       {
-        memberId: member.id,
-        sourceType: move.sourceType,
-        sourceId: move.sourceId,
+        member_id: member.id,
+        source_type: move.sourceType,
+        source_id: move.sourceId,
         amount: points,
         remaining: Math.max(0, points - owed),
-        earnedAt: at,
-        expiresAt,
-        createdAt: at,
+        earned_at: at,
+        expires_at: expiresAt,
+        created_at: at,
       },
-      { transaction },
+      transaction,
     );
-    await this.entry(member, move, lot.id, points, transaction);
-    return lot.id;
+    await this.entries(member, move, [{ lotId, delta: points }], transaction);
+    return lotId;
   }
 
   /**
@@ -89,7 +101,7 @@ export class PointsLedger {
       const toLot = part.points - Math.min(part.points, Math.max(0, -member.pointsBalance));
       if (lot.remaining + toLot > lot.amount) throw new Error(`lot ${lot.id} would hold ${lot.remaining + toLot} points, more than the ${lot.amount} it was earned with`);
       if (toLot > 0) await lot.update({ remaining: lot.remaining + toLot }, { transaction });
-      await this.entry(member, move, lot.id, part.points, transaction);
+      await this.entries(member, move, [{ lotId: lot.id, delta: part.points }], transaction);
       if (toLot > 0 && lot.expiresAt && lot.expiresAt.getTime() <= at.getTime()) {
         // Only the returned points: what else the lot holds is the expiry job's, with its own row.
         await this.take(member, lot, toLot, { ...move, kind: 'expire', sourceType: 'expiry', sourceId: null, reason: '退回时已过期' }, transaction);
@@ -110,7 +122,7 @@ export class PointsLedger {
       if (lot && lot.remaining > 0) left -= await this.take(member, lot, left, move, transaction);
     }
     if (left > 0) left -= (await this.drain(member, left, move, transaction)).reduce((sum, part) => sum + part.points, 0);
-    if (left > 0) await this.entry(member, move, null, -left, transaction);
+    if (left > 0) await this.entries(member, move, [{ lotId: null, delta: -left }], transaction);
   }
 
   /** Empties lots that expired: one 'expire' row per lot with points left. */
@@ -149,48 +161,74 @@ export class PointsLedger {
     });
   }
 
-  /** Takes up to `points` from lots in spending order; returns what it took. */
+  /**
+   * Takes up to `points` from lots in spending order; returns what it took. Per page of
+   * lots: one read (ids and remainders only), one UPDATE of the lots it took from and one
+   * INSERT of their ledger rows.
+   */
   private async drain(member: LedgerMember, points: number, move: LedgerMove, transaction: Transaction): Promise<LotPart[]> {
     const parts: LotPart[] = [];
     let left = points;
     while (left > 0) {
       // An emptied lot drops out of the next page, so paging needs no cursor.
-      const lots = await this.lotsWithPoints(member.id, transaction);
+      const lots = await selectRows<{ id: number | string; remaining: number | string }>(
+        this.sequelize,
+        `SELECT id, remaining FROM point_lots WHERE member_id = $1 AND remaining > 0 ORDER BY expires_at IS NULL, expires_at, id LIMIT ${LOT_PAGE}`,
+        [member.id],
+        transaction,
+      );
       if (lots.length === 0) break;
+      const takes: LotTake[] = [];
       for (const lot of lots) {
-        const taken = await this.take(member, lot, left, move, transaction);
-        parts.push({ lotId: lot.id, points: taken });
+        const held = Number(lot.remaining);
+        const taken = Math.min(left, held);
+        takes.push({ lotId: Number(lot.id), points: taken, remaining: held - taken });
         left -= taken;
         if (left === 0) break;
       }
+      await this.setRemaining(takes, transaction);
+      await this.entries(member, move, takes.map((take) => ({ lotId: take.lotId, delta: -take.points })), transaction);
+      parts.push(...takes.map(({ lotId, points: taken }) => ({ lotId, points: taken })));
     }
     return parts;
+  }
+
+  /** The lots' new remainders, in one statement however many lots. */
+  private async setRemaining(takes: readonly LotTake[], transaction: Transaction): Promise<void> {
+    if (takes.length === 1) {
+      await execute(this.sequelize, 'UPDATE point_lots SET remaining = $1 WHERE id = $2', [takes[0].remaining, takes[0].lotId], transaction);
+      return;
+    }
+    const values = takes.flatMap((take) => [take.lotId, take.remaining]);
+    const cases = takes.map((_, i) => `WHEN $${2 * i + 1} THEN $${2 * i + 2}`).join(' ');
+    const ids = takes.map((_, i) => `$${values.length + i + 1}`).join(',');
+    await execute(this.sequelize, `UPDATE point_lots SET remaining = CASE id ${cases} END WHERE id IN (${ids})`, [...values, ...takes.map((take) => take.lotId)], transaction);
   }
 
   private async take(member: LedgerMember, lot: PointLotRecord, points: number, move: LedgerMove, transaction: Transaction): Promise<number> {
     const taken = Math.min(points, lot.remaining);
     await lot.update({ remaining: lot.remaining - taken }, { transaction });
-    await this.entry(member, move, lot.id, -taken, transaction);
+    await this.entries(member, move, [{ lotId: lot.id, delta: -taken }], transaction);
     return taken;
   }
 
-  private async entry(member: LedgerMember, move: LedgerMove, lotId: number | null, delta: number, transaction: Transaction): Promise<void> {
-    member.pointsBalance += delta;
-    await this.models.PointLedgerEntry.create(
-      {
-        memberId: member.id,
-        lotId,
-        kind: move.kind,
-        sourceType: move.sourceType,
-        sourceId: move.sourceId,
-        delta,
-        balanceAfter: member.pointsBalance,
-        storeId: move.storeId,
-        operatorId: move.operatorId,
-        reason: move.reason ? move.reason.slice(0, 255) : null,
-        createdAt: move.at ?? new Date(),
-      },
-      { transaction },
-    );
+  /** One ledger row per move of one lot (or none: points owed), in one INSERT; the balance moves with each. */
+  private async entries(member: LedgerMember, move: LedgerMove, moves: ReadonlyArray<{ lotId: number | null; delta: number }>, transaction: Transaction): Promise<void> {
+    const at = move.at ?? new Date();
+    const reason = move.reason ? move.reason.slice(0, 255) : null;
+    const rows = moves.map(({ lotId, delta }) => ({
+      member_id: member.id,
+      lot_id: lotId,
+      kind: move.kind,
+      source_type: move.sourceType,
+      source_id: move.sourceId,
+      delta,
+      balance_after: (member.pointsBalance += delta),
+      store_id: move.storeId,
+      operator_id: move.operatorId,
+      reason,
+      created_at: at,
+    }));
+    await insertRows(this.sequelize, 'point_ledger', rows, transaction);
   }
 }

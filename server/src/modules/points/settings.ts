@@ -161,25 +161,27 @@ export function maxRedeemableFen(settings: PointsSettings, payableFen: number, b
   return (whole * rule.pointsPerYuan) / 100 < rule.minPoints ? 0 : whole;
 }
 
+/** Expiry dates by rule, time zone and business day: every order of a day earns the same one. */
+const expiries = new Map<string, number>();
+
 /**
  * When points earned at `earnedAt` expire: at the end of a day or month on the business
  * clock (the next day's 00:00 there), or never.
  */
 export function expiryFor(settings: PointsSettings, earnedAt: Date, timeZone: string): Date | null {
   const rule = settings.expiry;
+  if (rule.policy === 'never') return null;
   const local = zonedClock(timeZone)(earnedAt);
-  const [y, m, d] = [Number(local.year), Number(local.month) - 1, Number(local.day)];
-  // Date.UTC only does calendar arithmetic here (it rolls months and years over); the
-  // day it names then starts on the business clock.
-  const startOf = (utc: number) => startOfBusinessDay(new Date(utc).toISOString().slice(0, 10), timeZone);
-  switch (rule.policy) {
-    case 'never':
-      return null;
-    case 'days_after':
-      return startOf(Date.UTC(y, m, d + rule.days + 1));
-    case 'year_end':
-      return startOf(Date.UTC(y, 12 + rule.graceMonths, 1));
-    case 'rolling_months':
-      return startOf(Date.UTC(y, m + rule.months + 1, 1));
+  const key = `${timeZone} ${rule.policy} ${rule.days} ${rule.graceMonths} ${rule.months} ${local.year}-${local.month}-${local.day}`;
+  let expires = expiries.get(key);
+  if (expires === undefined) {
+    const [y, m, d] = [Number(local.year), Number(local.month) - 1, Number(local.day)];
+    // Date.UTC only does calendar arithmetic here (it rolls months and years over); the
+    // day it names then starts on the business clock.
+    const utc = rule.policy === 'days_after' ? Date.UTC(y, m, d + rule.days + 1) : rule.policy === 'year_end' ? Date.UTC(y, 12 + rule.graceMonths, 1) : Date.UTC(y, m + rule.months + 1, 1);
+    expires = startOfBusinessDay(new Date(utc).toISOString().slice(0, 10), timeZone).getTime();
+    if (expiries.size >= 1000) expiries.clear();
+    expiries.set(key, expires);
   }
+  return new Date(expires);
 }

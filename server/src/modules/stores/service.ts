@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError, type Sequelize, type WhereOptions } from 'sequelize';
-import { withTransaction } from '../../platform/db/transaction.js';
+import { afterCommit, withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
 import { inStoreScope } from '../access/scope.js';
@@ -18,7 +18,16 @@ export interface StoreInput {
 
 const AUDITED = ['code', 'name', 'region', 'address', 'phone', 'status'] as const;
 
+/**
+ * How long `get` reuses a store row. Every checkout, preview and top-up names its store;
+ * a change made on this node is seen at once (update drops the row), on another node
+ * within this time, as with the grants cache.
+ */
+export const STORE_CACHE_MS = 2000;
+
 export class StoreService {
+  private readonly cache = new Map<number, { until: number; store: Promise<StoreRecord | null> }>();
+
   constructor(
     private readonly sequelize: Sequelize,
     private readonly models: StoreModels,
@@ -36,11 +45,32 @@ export class StoreService {
     return this.models.Store.findAll({ where: { [Op.and]: and }, order: [['code', 'ASC']] });
   }
 
-  /** Another store's id answers exactly like a missing one: no existence oracle. */
+  /**
+   * Another store's id answers exactly like a missing one: no existence oracle. The scope
+   * is checked on every call; the row may be a few seconds old (STORE_CACHE_MS) and is
+   * shared between callers, who only read it.
+   */
   async get(principal: Principal, id: number): Promise<StoreRecord> {
-    const store = inStoreScope(principal, id) ? await this.models.Store.findByPk(id) : null;
+    const store = inStoreScope(principal, id) ? await this.cached(id) : null;
     if (!store) throw new AppError('STORE_NOT_FOUND', { params: { id } });
     return store;
+  }
+
+  private cached(id: number): Promise<StoreRecord | null> {
+    const now = Date.now();
+    const hit = this.cache.get(id);
+    if (hit && hit.until > now) return hit.store;
+    const store = this.models.Store.findByPk(id);
+    this.cache.set(id, { until: now + STORE_CACHE_MS, store });
+    store.catch(() => this.cache.delete(id));
+    if (this.cache.size > 1000) this.cache.delete(this.cache.keys().next().value!);
+    return store;
+  }
+
+  /** Drops a cached row now and again once the caller's transaction commits, so no reader caches the old one meanwhile. */
+  private forget(id: number): void {
+    this.cache.delete(id);
+    afterCommit(() => this.cache.delete(id));
   }
 
   async create(input: StoreInput): Promise<StoreRecord> {
@@ -57,6 +87,8 @@ export class StoreService {
           },
           { transaction },
         );
+        // A get of this id before the commit cached "missing".
+        this.forget(store.id);
         await this.audit.record({
           action: 'store.create',
           entityType: 'store',
@@ -82,6 +114,7 @@ export class StoreService {
       if (!store) throw new AppError('STORE_NOT_FOUND', { params: { id } });
       const before = store.get({ clone: true });
       await store.update(patch, { transaction });
+      this.forget(id);
       const diff = changedFields(before, store.get(), [...AUDITED]);
       if (diff.length > 0) {
         await this.audit.record({

@@ -1,4 +1,5 @@
-import { Op, fn, col, type Transaction } from 'sequelize';
+import { fn, col, type Sequelize, type Transaction } from 'sequelize';
+import { execute, insertRows, selectRows } from '../../platform/db/raw-sql.js';
 import type { MemberRecord } from '../members/models.js';
 import type { LedgerMove } from '../loyalty/ledger-move.js';
 import type { TopupRecord, WalletModels } from './models.js';
@@ -50,7 +51,11 @@ export function takeInOrder(buckets: readonly number[], amount: number): number[
  * top-up touched. The caller saves the member row once, so a checkout writes it once.
  */
 export class WalletLedger {
-  constructor(private readonly models: WalletModels) {}
+  private readonly sequelize: Sequelize;
+
+  constructor(private readonly models: WalletModels) {
+    this.sequelize = models.WalletTopup.sequelize!;
+  }
 
   /**
    * Spends `amount` fen, oldest top-up first in each bucket, the buckets split by `order`.
@@ -61,11 +66,14 @@ export class WalletLedger {
     const available = member.walletPrincipal + member.walletBonus;
     if (available < amount) throw insufficientWallet(amount, available);
     const split = splitSpend(order, member.walletPrincipal, member.walletBonus, amount);
-    const topups = await this.models.WalletTopup.findAll({
-      where: { memberId: member.id, [Op.or]: [{ principalRemaining: { [Op.gt]: 0 } }, { bonusRemaining: { [Op.gt]: 0 } }] },
-      order: [['id', 'ASC']],
-      transaction: t,
-    });
+    const topups = (
+      await selectRows<{ id: number | string; store_id: number | string; principal_remaining: number | string; bonus_remaining: number | string }>(
+        this.sequelize,
+        'SELECT id, store_id, principal_remaining, bonus_remaining FROM wallet_topups WHERE member_id = $1 AND (principal_remaining > 0 OR bonus_remaining > 0) ORDER BY id',
+        [member.id],
+        t,
+      )
+    ).map((row) => ({ id: Number(row.id), storeId: Number(row.store_id), principalRemaining: Number(row.principal_remaining), bonusRemaining: Number(row.bonus_remaining) }));
     const fromPrincipal = takeInOrder(
       topups.map((topup) => topup.principalRemaining),
       split.principal,
@@ -77,16 +85,32 @@ export class WalletLedger {
     const covered = fromPrincipal.reduce((a, b) => a + b, 0) + fromBonus.reduce((a, b) => a + b, 0);
     // The member's totals are the sum of the top-ups' remainders; a gap is a bug, not a shortage.
     if (covered !== amount) throw new Error(`member ${member.id}: wallet totals and top-up remainders disagree`);
-    const parts: WalletPart[] = [];
-    for (const [i, topup] of topups.entries()) {
-      if (fromPrincipal[i] === 0 && fromBonus[i] === 0) continue;
-      topup.principalRemaining -= fromPrincipal[i];
-      topup.bonusRemaining -= fromBonus[i];
-      await topup.save({ transaction: t });
-      await this.post(member, topup, -fromPrincipal[i], -fromBonus[i], move, t);
-      parts.push({ topupId: topup.id, principal: fromPrincipal[i], bonus: fromBonus[i] });
+    const touched = topups
+      .map((topup, i) => ({ ...topup, principal: fromPrincipal[i], bonus: fromBonus[i] }))
+      .filter((topup) => topup.principal !== 0 || topup.bonus !== 0);
+    await this.setRemaining(touched.map((topup) => ({ id: topup.id, principal: topup.principalRemaining - topup.principal, bonus: topup.bonusRemaining - topup.bonus })), t);
+    await this.posts(member, touched.map((topup) => ({ topup, principalDelta: -topup.principal, bonusDelta: -topup.bonus, move })), t);
+    return touched.map((topup) => ({ topupId: topup.id, principal: topup.principal, bonus: topup.bonus }));
+  }
+
+  /** The top-ups' new remainders (and updated_at, as a model save would), in one statement however many. */
+  private async setRemaining(topups: ReadonlyArray<{ id: number; principal: number; bonus: number }>, t: Transaction): Promise<void> {
+    if (topups.length === 0) return;
+    const now = new Date();
+    if (topups.length === 1) {
+      const [topup] = topups;
+      await execute(this.sequelize, 'UPDATE wallet_topups SET principal_remaining = $1, bonus_remaining = $2, updated_at = $3 WHERE id = $4', [topup.principal, topup.bonus, now, topup.id], t);
+      return;
     }
-    return parts;
+    const n = topups.length;
+    const ids = topups.map((topup) => topup.id);
+    const cases = (offset: number) => topups.map((_, i) => `WHEN $${i + 1} THEN $${offset + i + 1}`).join(' ');
+    await execute(
+      this.sequelize,
+      `UPDATE wallet_topups SET principal_remaining = CASE id ${cases(n)} END, bonus_remaining = CASE id ${cases(2 * n)} END, updated_at = $${3 * n + 1} WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(',')})`,
+      [...ids, ...topups.map((topup) => topup.principal), ...topups.map((topup) => topup.bonus), now],
+      t,
+    );
   }
 
   /** Puts amounts back into the top-ups and buckets they came from (an order refund); never more than was taken. */
@@ -143,29 +167,38 @@ export class WalletLedger {
    * caller's to change): the member's totals move with it. Top-ups and top-up refunds use
    * it directly; spend and returnTo go through it.
    */
-  async post(member: MemberRecord, topup: TopupRecord, principalDelta: number, bonusDelta: number, move: LedgerMove, t: Transaction): Promise<void> {
-    member.walletPrincipal += principalDelta;
-    member.walletBonus += bonusDelta;
-    member.storedValueBalance = member.walletPrincipal + member.walletBonus;
-    if (member.walletPrincipal < 0 || member.walletBonus < 0) throw new Error(`member ${member.id}: a wallet bucket would go below zero`);
-    await this.models.WalletLedgerRow.create(
-      {
-        memberId: member.id,
-        topupId: topup.id,
-        topupStoreId: topup.storeId,
-        storeId: move.storeId ?? topup.storeId,
+  async post(member: MemberRecord, topup: Pick<TopupRecord, 'id' | 'storeId'>, principalDelta: number, bonusDelta: number, move: LedgerMove, t: Transaction): Promise<void> {
+    await this.posts(member, [{ topup, principalDelta, bonusDelta, move }], t);
+  }
+
+  /** Ledger rows in one INSERT, the member's totals moved row by row. */
+  private async posts(
+    member: MemberRecord,
+    moves: ReadonlyArray<{ topup: Pick<TopupRecord, 'id' | 'storeId'>; principalDelta: number; bonusDelta: number; move: LedgerMove }>,
+    t: Transaction,
+  ): Promise<void> {
+    const rows = moves.map(({ topup, principalDelta, bonusDelta, move }) => {
+      member.walletPrincipal += principalDelta;
+      member.walletBonus += bonusDelta;
+      member.storedValueBalance = member.walletPrincipal + member.walletBonus;
+      if (member.walletPrincipal < 0 || member.walletBonus < 0) throw new Error(`member ${member.id}: a wallet bucket would go below zero`);
+      return {
+        member_id: member.id,
+        topup_id: topup.id,
+        topup_store_id: topup.storeId,
+        store_id: move.storeId ?? topup.storeId,
         kind: move.kind,
-        sourceType: move.sourceType,
-        sourceId: move.sourceId,
-        principalDelta,
-        bonusDelta,
-        principalAfter: member.walletPrincipal,
-        bonusAfter: member.walletBonus,
-        operatorId: move.operatorId,
+        source_type: move.sourceType,
+        source_id: move.sourceId,
+        principal_delta: principalDelta,
+        bonus_delta: bonusDelta,
+        principal_after: member.walletPrincipal,
+        bonus_after: member.walletBonus,
+        operator_id: move.operatorId,
         reason: move.reason?.slice(0, 255) ?? null,
-        createdAt: move.at ?? new Date(),
-      },
-      { transaction: t },
-    );
+        created_at: move.at ?? new Date(),
+      };
+    });
+    await insertRows(this.sequelize, 'wallet_ledger', rows, t);
   }
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DataTypes, Model, Op, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize, type Transaction } from 'sequelize';
+import { execute, insertRows } from '../db/raw-sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { uniqueConflictOn } from '../db/unique-conflict.js';
 import { AppError } from '../errors/app-error.js';
@@ -60,9 +61,11 @@ export interface IdempotentCall {
 /**
  * At-most-once writes for clients that retry after a timeout (POS terminals, ERP syncs).
  * The key row is inserted first in the write's own transaction and the response saved in
- * it before commit, so the key and its effect commit together or not at all. A concurrent
- * replay blocks on the unique index until the first commits, then reads the saved
- * response. A failed request saves nothing: the client may retry it with the same key.
+ * it before commit, so the key and its effect commit together or not at all. A key used
+ * before hits the unique index: the transaction rolls back and the saved response is read
+ * then, so a first request (nearly every one) reads nothing. A concurrent replay blocks on
+ * the unique index until the first commits, then reads the saved response. A failed
+ * request saves nothing: the client may retry it with the same key.
  * API keys must send a key; the console may.
  */
 export class Idempotency {
@@ -82,24 +85,24 @@ export class Idempotency {
     if (!KEY_PATTERN.test(key)) throw new AppError('IDEMPOTENCY_KEY_INVALID');
     const scope = principal.kind === 'api_key' ? `api_key:${principal.apiKeyId}` : `${principal.kind}:${principal.userId}`;
     const requestHash = crypto.createHash('sha256').update(`${call.endpoint}\n${canonical(call.request)}`).digest('hex');
-    const earlier = await this.saved<T>(scope, key, requestHash);
-    if (earlier) return earlier;
     try {
       const value = await withTransaction(this.sequelize, async (transaction) => {
-        const row = await this.model.create({ scope, idemKey: key, endpoint: call.endpoint, requestHash, statusCode: null, response: null, createdAt: new Date() }, { transaction });
+        const row = { scope, idem_key: key, endpoint: call.endpoint, request_hash: requestHash, status_code: null, response: null, created_at: new Date() };
+        await insertRows(this.sequelize, 'idempotency_keys', [row], transaction);
         const result = await work(transaction);
-        await row.update({ statusCode: 200, response: JSON.stringify(result) }, { transaction });
+        await execute(this.sequelize, 'UPDATE idempotency_keys SET status_code = $1, response = $2 WHERE scope = $3 AND idem_key = $4', [200, JSON.stringify(result), scope, key], transaction);
         return result;
       });
       return { value, replayed: false };
     } catch (error) {
       if (!uniqueConflictOn(error, 'idem_key', 'idempotency_keys_scope_key', 'scope')) throw error;
-      const winner = await this.saved<T>(scope, key, requestHash);
-      if (winner) return winner;
+      const earlier = await this.saved<T>(scope, key, requestHash);
+      if (earlier) return earlier;
       throw error;
     }
   }
 
+  /** The saved response of a key used before; 409 when it was used for another request. */
   private async saved<T>(scope: string, key: string, requestHash: string): Promise<{ value: T; replayed: true } | null> {
     const row = await this.model.findOne({ where: { scope, idemKey: key } });
     if (!row) return null;

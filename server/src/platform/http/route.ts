@@ -10,6 +10,11 @@ export interface Principal {
   /** 0 for a system principal. */
   userId: number;
   username: string;
+  /**
+   * The staff member's display name, read with the session so that what a request writes
+   * (an order's cashier) needs no second read of the user; unset for API keys and system work.
+   */
+  displayName?: string;
   /** Set for a console session; API keys have none. */
   sessionId: number | null;
   apiKeyId: number | null;
