@@ -112,6 +112,11 @@ describe(`orders: the checkout (${TEST_DIALECT})`, function () {
     expect(huge.body.error.code).to.equal('VALIDATION_FAILED');
     const twice = await checkout(test, f.tokens.cashier1, { storeId: f.stores.s1.id, items: twoLines, payments: [{ method: 'cash', amount: 40_000 }, { method: 'cash', amount: 8_300 }] });
     expect(twice.body.error.code).to.equal('VALIDATION_FAILED');
+    const nobody = await checkout(test, f.tokens.cashier1, { storeId: f.stores.s1.id, items: twoLines, payments: [{ method: 'cash', amount: 48_300 }], salespersonId: 999_999 });
+    expect(nobody.status).to.equal(422);
+    expect(nobody.body.error.details.fields[0].path).to.equal('salespersonId');
+    const seller = await placed(test, f.tokens.cashier1, { storeId: f.stores.s1.id, items: twoLines, payments: [{ method: 'cash', amount: 48_300 }], salespersonId: f.users.manager1.id });
+    expect(seller.salespersonId).to.equal(f.users.manager1.id);
   });
 
   it('refuses points and stored value for a walk-in and for a frozen member, but takes cash from a frozen member', async () => {

@@ -3,6 +3,7 @@ import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/
 import { columnsOf, execute, insertRow, insertRows } from '../../platform/db/raw-sql.js';
 import { uniqueConflictOn } from '../../platform/db/unique-conflict.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { invalidFields } from '../../platform/http/validation.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Principal } from '../../platform/http/route.js';
 import type { FieldRegistry } from '../access/field-policy/index.js';
@@ -82,6 +83,9 @@ export class OrderService {
     const rules = await this.rulesNow();
     if (input.memberId && principal.kind === 'api_key' && input.payments.some((p) => p.method === 'wallet')) {
       await this.deps.verifyPin(principal, input.memberId, input.paymentPin);
+    }
+    if (input.salespersonId && (await this.deps.staff.displayNames([input.salespersonId])).size === 0) {
+      throw invalidFields([{ path: 'salespersonId', code: 'not_found', zh: '没有这位员工', en: 'No such staff member' }]);
     }
     const occurredAt = input.occurredAt ?? new Date();
     const orderNo = await this.deps.orderNumbers.take(occurredAt);
