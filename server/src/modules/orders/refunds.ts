@@ -122,7 +122,7 @@ export class RefundService {
         entityType: 'order',
         entityId: order.id,
         storeId: order.storeId,
-        summary: `${refundNo} ${order.orderNo} ¥${(amount / 100).toFixed(2)}${input.reason ? ` ${input.reason}` : ''}`,
+        summary: `退款 ${refundNo}：订单 ${order.orderNo} 退 ${yuan(amount)}${input.reason ? `；原因：${input.reason}` : ''}`,
         diff: [{ field: 'refundedAmount', before: order.refundedAmount - amount, after: refundedAfter }, { field: 'status', before: null, after: status }] as never,
       },
       { transaction },

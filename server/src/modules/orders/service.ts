@@ -188,7 +188,7 @@ export class OrderService {
         entityType: 'order',
         entityId: order.id,
         storeId: order.storeId,
-        summary: `${order.orderNo} ¥${(order.payable / 100).toFixed(2)} ${plan.payments.map((p) => `${p.method}:${p.amount}`).join(' ')}${member ? ` member ${member.id}` : ''}`,
+        summary: `收银 ${order.orderNo} 应付 ${yuan(order.payable)}（${plan.payments.map((p) => `${PAYMENT_LABELS[p.method]} ${yuan(p.amount)}`).join('，')}）${member ? `，会员 ${member.cardNo ?? member.id}` : '，散客'}`,
       },
       { transaction },
     );
@@ -299,6 +299,13 @@ export class OrderService {
       params: { source: input.source ?? '', externalNo: input.externalNo ?? '', orderNo: visible ? existing.orderNo : '-' },
     });
   }
+}
+
+/** How the audit log names a payment method (it is read by people, in Chinese first). */
+const PAYMENT_LABELS: Record<string, string> = { wallet: '储值', points: '积分', cash: '现金', wechat: '微信', alipay: '支付宝', card: '银行卡', other: '其他' };
+
+function yuan(fen: number): string {
+  return `¥${(fen / 100).toFixed(2)}`;
 }
 
 function encodeCursor(order: OrderRecord): string {
