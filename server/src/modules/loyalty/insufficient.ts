@@ -1,14 +1,15 @@
 import { AppError } from '../../platform/errors/app-error.js';
+import { yuanText } from '../../platform/money/yuan-text.js';
 
-function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
-
-/** INSUFFICIENT_BALANCE in the caller's language: points as a count, stored value in yuan. */
+/**
+ * INSUFFICIENT_BALANCE, the one way every module says it: points as a count, stored value
+ * in yuan, the word in both languages; the details carry the numbers (points, fen).
+ */
 export function insufficientBalance(kind: 'points' | 'wallet', needed: number, available: number): AppError {
+  const left = Math.max(0, available);
   const params =
     kind === 'points'
-      ? { what: { zh: '积分', en: 'points' }, needed: String(needed), available: String(Math.max(0, available)) }
-      : { what: { zh: '储值余额', en: 'stored value' }, needed: yuan(needed), available: yuan(Math.max(0, available)) };
-  return new AppError('INSUFFICIENT_BALANCE', { params });
+      ? { what: { zh: '积分', en: 'points' }, needed, available: left }
+      : { what: { zh: '储值余额', en: 'stored value' }, needed: yuanText(needed), available: yuanText(left) };
+  return new AppError('INSUFFICIENT_BALANCE', { params, details: { what: kind, needed, available: left } });
 }

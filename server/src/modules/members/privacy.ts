@@ -1,6 +1,7 @@
 import { Op, type Sequelize } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { yuanText } from '../../platform/money/yuan-text.js';
 import type { Principal } from '../../platform/http/route.js';
 import type { AuditService } from '../audit/service.js';
 import type { FieldRegistry } from '../access/field-policy/index.js';
@@ -94,7 +95,7 @@ export class MemberPrivacy {
       // Stored value is money the business owes the person: once erased, nobody could
       // prove whose it is, so it is refunded first. Points are not money and lapse.
       const held = member.walletPrincipal + member.walletBonus;
-      if (held > 0) throw new AppError('MEMBER_HOLDS_STORED_VALUE', { params: { id, amount: `¥${(held / 100).toFixed(2)}` } });
+      if (held > 0) throw new AppError('MEMBER_HOLDS_STORED_VALUE', { params: { id, amount: yuanText(held) } });
       const before = memberView(member, this.deps.contact);
       const cleared = Object.entries(before)
         .filter(([key, value]) => value !== null && (key in ERASED_COLUMNS || ['phone', 'email', 'idNumber'].includes(key)) && !(key === 'custom' && Object.keys(value as object).length === 0))

@@ -58,6 +58,11 @@ export interface OverviewSections {
   tags: unknown[];
   tierHistory: unknown[];
 }
+/** A member as other records show it (an order's member): card number, name and status through the reader's guard. */
+export function summaryOf(guard: FieldGuard, member: Pick<MemberRecord, 'id' | 'cardNo' | 'name' | 'status'>): PlainRecord {
+  return guard.project({ id: member.id, cardNo: member.cardNo, name: member.name, status: member.status });
+}
+
 export type OverviewPart = (principal: Principal, memberId: number) => Promise<Partial<OverviewSections>>;
 
 export class MemberService {
@@ -317,7 +322,7 @@ export class MemberService {
       attributes: ['id', 'cardNo', 'name', 'status'],
     });
     const shown = new Map<number, PlainRecord>(unique.map((id) => [id, { id }]));
-    for (const row of rows) shown.set(row.id, guard.project({ id: row.id, cardNo: row.cardNo, name: row.name, status: row.status }));
+    for (const row of rows) shown.set(row.id, summaryOf(guard, row));
     return shown;
   }
 

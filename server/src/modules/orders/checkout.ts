@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { AppError } from '../../platform/errors/app-error.js';
+import { yuanText } from '../../platform/money/yuan-text.js';
 import type { Principal } from '../../platform/http/route.js';
 import { sum } from '../../platform/money/allocate.js';
 import type { MemberRecord } from '../members/models.js';
@@ -105,7 +106,7 @@ export async function planCheckout(
   }
   const paid = sum(payments.map((p) => p.amount));
   if (context.mode === 'apply' && paid !== payable) {
-    throw new AppError('ORDER_PAYMENT_MISMATCH', { params: { paid: yuan(paid), payable: yuan(payable) } });
+    throw new AppError('ORDER_PAYMENT_MISMATCH', { params: { paid: yuanText(paid), payable: yuanText(payable) } });
   }
   const multiplier = member ? await pipeline.earningMultiplier(member, context.transaction) : 1;
   const pointsEarned = member ? pointsToEarn(rules.points, earnableFen(rules.points, payments), multiplier) : 0;
@@ -147,6 +148,3 @@ function rank(method: PaymentMethod): number {
   return method === 'points' ? 0 : method === 'wallet' ? 1 : 2;
 }
 
-function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}

@@ -1,5 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { AppError } from '../../platform/errors/app-error.js';
+import { yuanText } from '../../platform/money/yuan-text.js';
 import type { Principal } from '../../platform/http/route.js';
 import { allocate, sum } from '../../platform/money/allocate.js';
 import type { LedgerMove } from '../loyalty/ledger-move.js';
@@ -65,8 +66,8 @@ export class RefundService {
     if (left <= 0) throw new AppError('ORDER_ALREADY_REFUNDED', { params: { orderNo: order.orderNo } });
     const lines = this.lineReturns(parts.items, input);
     const amount = input.amount ?? (lines ? Math.min(left, sum(lines.map((l) => l.amount))) : left);
-    if (amount > left) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuan(amount), refundable: yuan(left) } });
-    if (amount <= 0) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuan(amount), refundable: yuan(left) } });
+    if (amount > left) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuanText(amount), refundable: yuanText(left) } });
+    if (amount <= 0) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuanText(amount), refundable: yuanText(left) } });
 
     const shares = allocate(amount, parts.payments.map((p) => p.amount - p.refundedAmount));
     const refundedAfter = order.refundedAmount + amount;
@@ -122,7 +123,7 @@ export class RefundService {
         entityType: 'order',
         entityId: order.id,
         storeId: order.storeId,
-        summary: `退款 ${refundNo}：订单 ${order.orderNo} 退 ${yuan(amount)}${input.reason ? `；原因：${input.reason}` : ''}`,
+        summary: `退款 ${refundNo}：订单 ${order.orderNo} 退 ${yuanText(amount)}${input.reason ? `；原因：${input.reason}` : ''}`,
         diff: [{ field: 'refundedAmount', before: order.refundedAmount - amount, after: refundedAfter }, { field: 'status', before: null, after: status }] as never,
       },
       { transaction },
@@ -202,6 +203,3 @@ function pointsBack(payment: OrderPaymentRecord, back: number): number {
   return target - payment.refundedPoints;
 }
 
-function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}

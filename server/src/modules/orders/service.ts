@@ -3,6 +3,7 @@ import { startOfBusinessDay, startOfNextBusinessDay } from '../../platform/time/
 import { columnsOf, execute, insertRow, insertRows } from '../../platform/db/raw-sql.js';
 import { uniqueConflictOn } from '../../platform/db/unique-conflict.js';
 import { AppError } from '../../platform/errors/app-error.js';
+import { yuanText } from '../../platform/money/yuan-text.js';
 import { invalidFields } from '../../platform/http/validation.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Principal } from '../../platform/http/route.js';
@@ -11,7 +12,7 @@ import { fieldGuardFor } from '../access/guards.js';
 import type { AuditService } from '../audit/service.js';
 import type { DomainEvents } from '../events/outbox.js';
 import type { MemberRecord } from '../members/models.js';
-import type { MemberService } from '../members/service.js';
+import { summaryOf, type MemberService } from '../members/service.js';
 import type { PointsLedger } from '../points/ledger.js';
 import { pointsToEarn } from '../points/settings.js';
 import type { StaffService } from '../staff/service.js';
@@ -105,7 +106,7 @@ export class OrderService {
     try {
       return await this.deps.idempotency.run({ principal, key: idempotencyKey, endpoint: 'POST /api/v1/orders', request }, async (transaction) => {
         const member = input.memberId ? await this.deps.members.lockForBalance(principal, input.memberId, transaction) : null;
-        if (member && memberGuard) names.members.set(member.id, memberGuard.project({ id: member.id, cardNo: member.cardNo, name: member.name, status: member.status }));
+        if (member && memberGuard) names.members.set(member.id, summaryOf(memberGuard, member));
         const plan = await planCheckout(this.deps.pricing, rules, input, { principal, member, mode: 'apply', transaction });
         const { order, parts } = await this.apply(principal, input, plan, member, { orderNo, occurredAt, rules, transaction });
         return this.present(principal, order, parts, names);
@@ -188,7 +189,7 @@ export class OrderService {
         entityType: 'order',
         entityId: order.id,
         storeId: order.storeId,
-        summary: `收银 ${order.orderNo} 应付 ${yuan(order.payable)}（${plan.payments.map((p) => `${PAYMENT_LABELS[p.method]} ${yuan(p.amount)}`).join('，')}）${member ? `，会员 ${member.cardNo ?? member.id}` : '，散客'}`,
+        summary: `收银 ${order.orderNo} 应付 ${yuanText(order.payable)}（${plan.payments.map((p) => `${PAYMENT_LABELS[p.method]} ${yuanText(p.amount)}`).join('，')}）${member ? `，会员 ${member.cardNo ?? member.id}` : '，散客'}`,
       },
       { transaction },
     );
@@ -304,9 +305,6 @@ export class OrderService {
 /** How the audit log names a payment method (it is read by people, in Chinese first). */
 const PAYMENT_LABELS: Record<string, string> = { wallet: '储值', points: '积分', cash: '现金', wechat: '微信', alipay: '支付宝', card: '银行卡', other: '其他' };
 
-function yuan(fen: number): string {
-  return `¥${(fen / 100).toFixed(2)}`;
-}
 
 function encodeCursor(order: OrderRecord): string {
   return Buffer.from(`${order.occurredAt.getTime()}:${order.id}`).toString('base64url');

@@ -1,10 +1,9 @@
 import { Op, col, fn, literal, type Sequelize, type Transaction } from 'sequelize';
 import { execute, insertRow, insertRows, selectRows } from '../../platform/db/raw-sql.js';
-import { AppError } from '../../platform/errors/app-error.js';
+import { insufficientBalance } from '../loyalty/insufficient.js';
 import type { LedgerMove } from '../loyalty/ledger-move.js';
 import type { MemberRecord } from '../members/models.js';
 import type { PointLotRecord, PointModels } from './models.js';
-import { POINTS_WORD } from './settings.js';
 
 /** Why a points balance moved; every ledger row has one. */
 export const POINTS_KINDS = ['earn', 'redeem', 'redeem_return', 'earn_reversal', 'expire', 'adjust', 'event', 'topup_bonus', 'topup_reversal'] as const;
@@ -79,7 +78,7 @@ export class PointsLedger {
   async spend(member: LedgerMember, points: number, move: LedgerMove, transaction: Transaction): Promise<LotPart[]> {
     assertPoints(points, 'spend');
     if (member.pointsBalance < points) {
-      throw new AppError('INSUFFICIENT_BALANCE', { params: { what: POINTS_WORD, needed: points, available: Math.max(0, member.pointsBalance) } });
+      throw insufficientBalance('points', points, member.pointsBalance);
     }
     const parts = await this.drain(member, points, move, transaction);
     const taken = parts.reduce((sum, part) => sum + part.points, 0);

@@ -1,5 +1,6 @@
 import { Op, literal, type Sequelize, type Transaction } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
+import { insufficientBalance } from '../loyalty/insufficient.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Idempotency } from '../../platform/http/idempotency.js';
 import type { Principal } from '../../platform/http/route.js';
@@ -11,7 +12,7 @@ import type { MemberService } from '../members/service.js';
 import type { PointsExpiry } from './expiry.js';
 import type { PointsLedger } from './ledger.js';
 import type { PointLedgerRecord, PointModels } from './models.js';
-import { expiryFor, POINTS_WORD, type PointsEvent, type PointsSettings, type PointsSettingsStore } from './settings.js';
+import { expiryFor, type PointsEvent, type PointsSettings, type PointsSettingsStore } from './settings.js';
 
 export interface PointsServiceDeps {
   sequelize: Sequelize;
@@ -134,7 +135,7 @@ export class PointsService {
       const member = await this.deps.members.lockForBalance(principal, memberId, transaction);
       const now = new Date();
       if (input.delta < 0 && member.pointsBalance < -input.delta) {
-        throw new AppError('INSUFFICIENT_BALANCE', { params: { what: POINTS_WORD, needed: -input.delta, available: Math.max(0, member.pointsBalance) } });
+        throw insufficientBalance('points', -input.delta, member.pointsBalance);
       }
       const sign = input.delta > 0 ? `+${input.delta}` : String(input.delta);
       const record = await this.deps.audit.record({

@@ -1,4 +1,5 @@
 import type { Transaction } from 'sequelize';
+import { insufficientBalance } from '../loyalty/insufficient.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { localized } from '../../platform/http/validation.js';
 import { z } from '../../platform/http/zod.js';
@@ -78,8 +79,6 @@ export class PointsSettingsStore {
   }
 }
 
-/** INSUFFICIENT_BALANCE's {what} for points, in both languages. */
-export const POINTS_WORD = { zh: '积分', en: 'points' };
 
 /** Whole fen as yuan text (`12.30`) without going through a float. */
 function yuan(fen: number): string {
@@ -140,7 +139,7 @@ export function redemption(settings: PointsSettings, input: { amountFen: number;
       { maxSharePercent: rule.maxSharePercent, maxAmount: cap },
     );
   }
-  if (points > balance) throw new AppError('INSUFFICIENT_BALANCE', { params: { what: POINTS_WORD, needed: points, available: Math.max(0, balance) } });
+  if (points > balance) throw insufficientBalance('points', points, balance);
   return { points };
 }
 
