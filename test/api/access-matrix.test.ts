@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000, 20261125100400). */
+/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000, 20261125100400, 20261126100900). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -37,6 +37,11 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'loyalty:plan:view',
     'loyalty:settings:view',
     'loyalty:report:view',
+    'marketing:coupon:view',
+    'marketing:coupon:issue',
+    'marketing:coupon:void',
+    'loyalty:tier:view',
+    'loyalty:tier:adjust',
   ],
   cashier1: [
     'system:store:view',
@@ -49,6 +54,8 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'loyalty:wallet:topup',
     'loyalty:wallet:pin',
     'loyalty:plan:view',
+    'marketing:coupon:view',
+    'loyalty:tier:view',
   ],
   auditor1: [
     'audit:log:view',
@@ -62,6 +69,8 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'loyalty:points:view',
     'loyalty:wallet:view',
     'loyalty:report:view',
+    'marketing:coupon:view',
+    'loyalty:tier:view',
   ],
   itops1: [
     'system:info:view',

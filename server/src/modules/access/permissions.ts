@@ -26,6 +26,8 @@ const ACTION_LABELS: Record<string, Label> = {
   grant: { zh: '发放活动积分', en: 'Grant for events' },
   topup: { zh: '充值', en: 'Top up' },
   pin: { zh: '设置支付密码', en: 'Set payment PIN' },
+  issue: { zh: '发券', en: 'Issue' },
+  void: { zh: '作废', en: 'Void' },
 };
 
 export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
@@ -40,6 +42,8 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   'loyalty:wallet': { label: { zh: '储值', en: 'Stored value' }, actions: ['view', 'topup', 'refund', 'pin'] },
   'loyalty:plan': { label: { zh: '储值方案', en: 'Top-up plans' }, actions: ['view', 'create', 'update'] },
   'loyalty:settings': { label: { zh: '积分与储值设置', en: 'Points and stored value settings' }, actions: ['view', 'update'] },
+  'loyalty:tier': { label: { zh: '会员等级', en: 'Member tiers' }, actions: ['view', 'update', 'adjust'] },
+  'marketing:coupon': { label: { zh: '优惠券', en: 'Coupons' }, actions: ['view', 'create', 'update', 'issue', 'void'] },
   'loyalty:report': { label: { zh: '储值负债报表', en: 'Stored value liability report' }, actions: ['view'] },
   'system:form': { label: { zh: '会员表单设计', en: 'Member form design' }, actions: ['view', 'update'] },
   'system:info': { label: { zh: '系统信息', en: 'System information' }, actions: ['view'] },

@@ -73,6 +73,7 @@ export async function planCheckout(
     storeId: input.storeId,
     channel: input.channel ?? null,
     couponCodes: input.couponCodes ?? [],
+    paymentMethods: input.payments.map((p) => p.method),
     lines: pricedLines(input),
     mode: context.mode,
     transaction: context.transaction,

@@ -34,6 +34,13 @@ export interface Discount {
   label: string;
   /** Taken off each line, by line number; adds up to the discount. */
   lines: Record<number, number>;
+  /**
+   * Earlier steps this discount does not combine with (a coupon that is "not with the
+   * member discount"): the pipeline prices the order again without them.
+   */
+  excludes?: DiscountStepName[];
+  /** What the step needs again when the order is placed (a coupon's id and uses). */
+  meta?: Record<string, unknown>;
 }
 
 export interface PricingInput {
@@ -43,6 +50,8 @@ export interface PricingInput {
   storeId: number;
   channel: string | null;
   couponCodes: readonly string[];
+  /** The payment methods the order names (a coupon may refuse to combine with points). */
+  paymentMethods: readonly string[];
   /** Lines as earlier steps left them. */
   lines: readonly PricedLine[];
   /** 'apply' runs inside the checkout's transaction and may reserve (a coupon used); 'preview' writes nothing. */
@@ -50,13 +59,40 @@ export interface PricingInput {
   transaction?: Transaction;
 }
 
+/** The order as written, for the steps' `placed` hooks; the member row is locked and saved. */
+export interface PlacedOrder {
+  id: number;
+  orderNo: string;
+  storeId: number;
+  occurredAt: Date;
+  payable: number;
+  pointsEarned: number;
+  member: MemberRecord | null;
+  operatorId: number | null;
+}
+
+/** One refund as written, for the steps' `refunded` hooks. */
+export interface RefundedOrder {
+  orderId: number;
+  refundId: number;
+  refundNo: string;
+  memberId: number | null;
+  amount: number;
+  /** The order has nothing left to refund. */
+  fullyRefunded: boolean;
+  /** Quantities this refund returned, by line number (empty for a refund by amount). */
+  lines: Record<number, number>;
+  operatorId: number | null;
+}
+
 export interface PricingStep {
   name: DiscountStepName;
+  /** Reads only, in both modes: what is reserved is written by `placed`, so pricing twice is harmless. */
   price(input: PricingInput): Promise<Discount[]>;
-  /** After the order row exists: link what `price` reserved to the order (coupon redemptions). */
-  placed?(orderId: number, discounts: Discount[], transaction: Transaction): Promise<void>;
-  /** After a refund of the order: undo what this step did (coupons come back when the order is fully refunded). */
-  refunded?(orderId: number, fullyRefunded: boolean, transaction: Transaction): Promise<void>;
+  /** After the order row exists, in its transaction: redeem what `price` found (coupon uses), upgrade the tier. */
+  placed?(order: PlacedOrder, discounts: Discount[], transaction: Transaction): Promise<void>;
+  /** After a refund of the order, in its transaction: undo what this step did (coupons come back). */
+  refunded?(refund: RefundedOrder, transaction: Transaction): Promise<void>;
 }
 
 /** How many points per point the tier gives (tiers register it); 1 without tiers. */
@@ -91,14 +127,26 @@ export class PricingPipeline {
     return DISCOUNT_STEPS.flatMap((name) => this.steps.get(name) ?? []);
   }
 
-  /** Runs the discount steps in order; each sees the lines as the previous left them. */
+  /**
+   * Runs the discount steps in order; each sees the lines as the previous left them. A
+   * discount that excludes an earlier step (a coupon not combined with the tier price)
+   * has the order priced again without that step, so its threshold sees the full price.
+   */
   async price(input: Omit<PricingInput, 'lines'> & { lines: PricedLine[] }): Promise<{ lines: PricedLine[]; discounts: Discount[] }> {
     if (input.couponCodes.length > 0 && !this.steps.has('coupon')) {
       throw new AppError('COUPON_NOT_FOUND', { params: { code: input.couponCodes[0] } });
     }
+    const first = await this.run(input, new Set());
+    const excluded = new Set(first.discounts.flatMap((d) => d.excludes ?? []));
+    if (![...excluded].some((step) => first.discounts.some((d) => d.step === step))) return first;
+    return this.run(input, excluded);
+  }
+
+  private async run(input: Omit<PricingInput, 'lines'> & { lines: PricedLine[] }, skip: ReadonlySet<DiscountStepName>) {
     let lines = input.lines.map((line) => ({ ...line }));
     const discounts: Discount[] = [];
     for (const step of this.registered()) {
+      if (skip.has(step.name)) continue;
       const found = await step.price({ ...input, lines });
       for (const discount of found) {
         lines = lines.map((line) => {

@@ -2,6 +2,7 @@ import type { Transaction } from 'sequelize';
 import { AppError } from '../../platform/errors/app-error.js';
 import { yuanText } from '../../platform/money/yuan-text.js';
 import type { Principal } from '../../platform/http/route.js';
+import type { RefundedOrder } from './pricing.js';
 import { allocate, sum } from '../../platform/money/allocate.js';
 import type { LedgerMove } from '../loyalty/ledger-move.js';
 import type { MemberRecord } from '../members/models.js';
@@ -111,12 +112,23 @@ export class RefundService {
     for (const { payment, amount: back, points } of byPayment) {
       if (back > 0) await payment.update({ refundedAmount: payment.refundedAmount + back, refundedPoints: payment.refundedPoints + points }, { transaction });
     }
-    for (const line of lines ?? (input.amount === undefined ? this.allLeft(parts.items) : [])) {
+    const returnedLines = lines ?? (input.amount === undefined ? this.allLeft(parts.items) : []);
+    for (const line of returnedLines) {
       await line.item.update({ refundedQuantity: line.item.refundedQuantity + line.quantity, refundedAmount: line.item.refundedAmount + line.amount }, { transaction });
     }
     const status: OrderStatus = everything ? 'refunded' : 'partially_refunded';
     await order.update({ refundedAmount: refundedAfter, status }, { transaction });
-    for (const step of this.deps.pricing.registered()) await step.refunded?.(order.id, everything, transaction);
+    const returned: RefundedOrder = {
+      orderId: order.id,
+      refundId: refund.id,
+      refundNo,
+      memberId: member?.id ?? null,
+      amount,
+      fullyRefunded: everything,
+      lines: Object.fromEntries(returnedLines.map((l) => [l.item.lineNo, l.quantity])),
+      operatorId,
+    };
+    for (const step of this.deps.pricing.registered()) await step.refunded?.(returned, transaction);
     await this.deps.audit.record(
       {
         action: 'order.refund',

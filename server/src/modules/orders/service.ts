@@ -23,7 +23,7 @@ import type { OrderModels, OrderRecord } from './models.js';
 import type { DocumentNumbers } from './order-numbers.js';
 import { ORDER_ALWAYS_VISIBLE, orderSummaryView, orderView, type OrderFields, type OrderNames, type OrderParts, type ShownOrder, type ViewParts } from './order-view.js';
 import type { PricingPipeline } from './pricing.js';
-import { discountAmount } from './pricing.js';
+import { discountAmount, type PlacedOrder } from './pricing.js';
 import type { OrderInput, OrderListQuery } from './schemas.js';
 
 export interface OrderServiceDeps {
@@ -182,7 +182,8 @@ export class OrderService {
     await insertRows(sequelize, 'order_items', items.map((item) => columnsOf({ orderId: order.id, ...item })), transaction);
     await insertRows(sequelize, 'order_payments', payments.map((payment) => columnsOf({ orderId: order.id, ...payment })), transaction);
     await insertRows(sequelize, 'order_discounts', discounts.map((d, i) => columnsOf({ orderId: order.id, ...d, lines: JSON.stringify(plan.discounts[i].lines) })), transaction);
-    for (const step of this.deps.pricing.registered()) await step.placed?.(order.id, plan.discounts.filter((d) => d.step === step.name), transaction);
+    const placed: PlacedOrder = { id: order.id, orderNo: order.orderNo, storeId: order.storeId, occurredAt: context.occurredAt, payable: order.payable, pointsEarned: order.pointsEarned, member, operatorId };
+    for (const step of this.deps.pricing.registered()) await step.placed?.(placed, plan.discounts.filter((d) => d.step === step.name), transaction);
     await this.deps.audit.record(
       {
         action: 'order.create',
