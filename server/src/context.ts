@@ -66,6 +66,8 @@ import { createPoints, type PointModels, type PointsService } from './modules/po
 import { createWallet, type WalletModule } from './modules/wallet/index.js';
 import { Idempotency } from './platform/http/idempotency.js';
 import { createOrders, type OrdersModule } from './modules/orders/index.js';
+import { createTiers, tierCoupons, type TiersModule } from './modules/tiers/index.js';
+import { createCoupons, type CouponsModule } from './modules/coupons/index.js';
 import { hasPermission } from './platform/http/router.js';
 
 /** Everything one running Huiji holds: configuration, database, services and routes. */
@@ -94,6 +96,10 @@ export interface AppContext {
     wallet: WalletModule;
     /** Orders, the checkout (and its pricing steps, which tiers and coupons extend) and refunds. */
     orders: OrdersModule;
+    /** Member tiers: levels and rules, the checkout's tier step, the daily review, explanations. */
+    tiers: TiersModule;
+    /** Coupons: templates, issuing, claims, voiding, batches, expiry and the checkout's coupon step. */
+    coupons: CouponsModule;
   };
   /** Background jobs: defined here, started by main.ts (or the worker) once the database is ready. */
   jobRunner: JobRunner<AppContext>;
@@ -184,6 +190,20 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     verifyPin: (principal, memberId, pin) => wallet.pins.verifyPaymentPin(principal, memberId, pin),
     timeZone: config.businessTimezone,
   });
+  const tiers = createTiers({
+    sequelize,
+    loyaltySettings,
+    members,
+    staff,
+    audit,
+    events: domainEvents,
+    businessTimezone: config.businessTimezone,
+    // Coupons is created below; tier gifts and the templates a level names go through it.
+    coupons: () => tierCoupons({ find: (id) => coupons.templates.find(id), issueInTransaction: (template, member, options, tx) => coupons.issuing.issueInTransaction(template, member, options, tx) }),
+  });
+  orders.pricing.register(tiers.pricingStep).earnWith(tiers.multiplier);
+  members.addOverviewPart(tiers.overviewPart);
+  members.useTierCondition(tiers.tierCondition);
   members.addOverviewPart(async (principal, memberId) =>
     hasPermission(principal, 'order:order:view')
       ? { recentOrders: (await orders.orders.list(principal, { memberId, limit: 5 })).items }
@@ -225,6 +245,26 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     outputRoot,
   });
   const memberExports = new MemberExports({ members, stores, custom: customValues, tasks, audit, timeZone: config.businessTimezone });
+  // After orders (its pricing step prices after the tier step) and tasks (batch issues run as tasks).
+  const coupons = createCoupons({
+    sequelize,
+    logger,
+    env: config.env,
+    members,
+    stores,
+    orders,
+    tasks,
+    idempotency,
+    events: domainEvents,
+    audit,
+    cipher: fieldCipher,
+    businessTimezone: config.businessTimezone,
+    baseUrl: config.http.publicUrl,
+  });
+  orders.pricing.register(coupons.redemption.pricingStep);
+  wallet.plans.useCoupons(coupons.topupCoupons);
+  wallet.topups.useCoupons(coupons.topupCoupons);
+  members.addOverviewPart(coupons.overviewPart);
 
   const ctx: AppContext = {
     config,
@@ -232,7 +272,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     sequelize,
     readiness: new Readiness(),
     models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels, orders: orders.models, points: points.models },
-    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service, points: points.service, wallet, orders },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service, points: points.service, wallet, orders, tiers, coupons },
     jobRunner,
     jobBackend,
     idempotency,
@@ -254,6 +294,8 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...memberRoutes(members, new MemberViews(sequelize, memberModels, audit)),
       ...memberPrivacyRoutes(consents, privacy),
       ...orders.routes,
+      ...coupons.routes,
+      ...tiers.routes,
       ...points.routes,
       ...wallet.routes,
       ...customFieldRoutes(customFields),
@@ -263,7 +305,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...jobRoutes(jobs, () => jobRunner.isProcessing),
       ...taskRoutes(tasks, audit),
     ],
-    pages: [registration.page],
+    pages: [registration.page, coupons.page],
     startedAt,
   };
   return ctx;

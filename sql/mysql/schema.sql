@@ -90,6 +90,173 @@ CREATE TABLE `auth_throttles` (
   PRIMARY KEY (`throttle_key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `coupons` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `template_id` bigint unsigned NOT NULL,
+  `member_id` bigint unsigned NOT NULL,
+  `code` varchar(12) NOT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'available',
+  `uses_total` int NOT NULL DEFAULT 1,
+  `uses_left` int NOT NULL DEFAULT 1,
+  `valid_from` datetime(3) NOT NULL,
+  `valid_until` datetime(3) NOT NULL,
+  `source` varchar(16) NOT NULL,
+  `source_ref` varchar(64) DEFAULT NULL,
+  `source_seq` int NOT NULL DEFAULT 0,
+  `issued_by` bigint unsigned DEFAULT NULL,
+  `store_id` bigint unsigned DEFAULT NULL,
+  `void_reason` varchar(255) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `coupons_code` (`code`),
+  UNIQUE KEY `coupons_template_member_source` (`template_id`,`member_id`,`source`,`source_ref`,`source_seq`),
+  KEY `issued_by` (`issued_by`),
+  KEY `store_id` (`store_id`),
+  KEY `coupons_member_status` (`member_id`,`status`,`valid_until`),
+  KEY `coupons_status_until` (`status`,`valid_until`),
+  KEY `coupons_template_status` (`template_id`,`status`),
+  CONSTRAINT `coupons_ibfk_1` FOREIGN KEY (`template_id`) REFERENCES `coupon_templates` (`id`),
+  CONSTRAINT `coupons_ibfk_2` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `coupons_ibfk_3` FOREIGN KEY (`issued_by`) REFERENCES `users` (`id`),
+  CONSTRAINT `coupons_ibfk_4` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_batches` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `template_id` bigint unsigned NOT NULL,
+  `target` mediumtext NOT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'queued',
+  `matched` int NOT NULL DEFAULT 0,
+  `issued` int NOT NULL DEFAULT 0,
+  `skipped` text DEFAULT NULL,
+  `task_id` bigint unsigned DEFAULT NULL,
+  `created_by` bigint unsigned DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `finished_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `task_id` (`task_id`),
+  KEY `created_by` (`created_by`),
+  KEY `coupon_batches_template` (`template_id`,`id`),
+  CONSTRAINT `coupon_batches_ibfk_1` FOREIGN KEY (`template_id`) REFERENCES `coupon_templates` (`id`),
+  CONSTRAINT `coupon_batches_ibfk_2` FOREIGN KEY (`task_id`) REFERENCES `job_tasks` (`id`),
+  CONSTRAINT `coupon_batches_ibfk_3` FOREIGN KEY (`created_by`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_claim_codes` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `template_id` bigint unsigned NOT NULL,
+  `phone_bidx` char(64) NOT NULL,
+  `code_hash` char(64) NOT NULL,
+  `attempts` int NOT NULL DEFAULT 0,
+  `expires_at` datetime(3) NOT NULL,
+  `used_at` datetime(3) DEFAULT NULL,
+  `ip` varchar(45) DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `coupon_claim_codes_phone` (`phone_bidx`,`created_at`),
+  KEY `coupon_claim_codes_ip` (`ip`,`created_at`),
+  KEY `coupon_claim_codes_template` (`template_id`,`created_at`),
+  CONSTRAINT `coupon_claim_codes_ibfk_1` FOREIGN KEY (`template_id`) REFERENCES `coupon_templates` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_daily_counts` (
+  `template_id` bigint unsigned NOT NULL,
+  `day` varchar(10) NOT NULL,
+  `issued` int NOT NULL DEFAULT 0,
+  PRIMARY KEY (`template_id`,`day`),
+  CONSTRAINT `coupon_daily_counts_ibfk_1` FOREIGN KEY (`template_id`) REFERENCES `coupon_templates` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_events` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `coupon_id` bigint unsigned NOT NULL,
+  `type` varchar(24) NOT NULL,
+  `order_id` bigint unsigned DEFAULT NULL,
+  `refund_id` bigint unsigned DEFAULT NULL,
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `reason` varchar(255) DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `order_id` (`order_id`),
+  KEY `refund_id` (`refund_id`),
+  KEY `operator_id` (`operator_id`),
+  KEY `coupon_events_coupon` (`coupon_id`,`id`),
+  CONSTRAINT `coupon_events_ibfk_1` FOREIGN KEY (`coupon_id`) REFERENCES `coupons` (`id`),
+  CONSTRAINT `coupon_events_ibfk_2` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`),
+  CONSTRAINT `coupon_events_ibfk_3` FOREIGN KEY (`refund_id`) REFERENCES `order_refunds` (`id`),
+  CONSTRAINT `coupon_events_ibfk_4` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_redemptions` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `coupon_id` bigint unsigned NOT NULL,
+  `order_id` bigint unsigned NOT NULL,
+  `member_id` bigint unsigned NOT NULL,
+  `store_id` bigint unsigned NOT NULL,
+  `line_no` int DEFAULT NULL,
+  `uses` int NOT NULL DEFAULT 1,
+  `amount` bigint NOT NULL DEFAULT 0,
+  `status` varchar(16) NOT NULL DEFAULT 'applied',
+  `returned_refund_id` bigint unsigned DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `returned_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  KEY `member_id` (`member_id`),
+  KEY `returned_refund_id` (`returned_refund_id`),
+  KEY `coupon_redemptions_order` (`order_id`),
+  KEY `coupon_redemptions_coupon` (`coupon_id`,`id`),
+  KEY `coupon_redemptions_store_created` (`store_id`,`created_at`),
+  KEY `coupon_redemptions_created` (`created_at`,`id`),
+  CONSTRAINT `coupon_redemptions_ibfk_1` FOREIGN KEY (`coupon_id`) REFERENCES `coupons` (`id`),
+  CONSTRAINT `coupon_redemptions_ibfk_2` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`),
+  CONSTRAINT `coupon_redemptions_ibfk_3` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `coupon_redemptions_ibfk_4` FOREIGN KEY (`store_id`) REFERENCES `stores` (`id`),
+  CONSTRAINT `coupon_redemptions_ibfk_5` FOREIGN KEY (`returned_refund_id`) REFERENCES `order_refunds` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `coupon_templates` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `name` varchar(64) NOT NULL,
+  `kind` varchar(16) NOT NULL,
+  `amount_off` bigint DEFAULT NULL,
+  `threshold` bigint DEFAULT NULL,
+  `discount_rate` int DEFAULT NULL,
+  `max_off` bigint DEFAULT NULL,
+  `item_sku` varchar(64) DEFAULT NULL,
+  `item_name` varchar(128) DEFAULT NULL,
+  `punch_uses` int DEFAULT NULL,
+  `validity_type` varchar(16) NOT NULL,
+  `valid_from` datetime(3) DEFAULT NULL,
+  `valid_until` datetime(3) DEFAULT NULL,
+  `valid_days` int DEFAULT NULL,
+  `delay_days` int NOT NULL DEFAULT 0,
+  `stock` int DEFAULT NULL,
+  `issued_count` int NOT NULL DEFAULT 0,
+  `per_member_limit` int DEFAULT NULL,
+  `per_day_limit` int DEFAULT NULL,
+  `store_ids` text NOT NULL,
+  `channels` text NOT NULL,
+  `categories` text NOT NULL,
+  `skus` text NOT NULL,
+  `stack_group` varchar(32) DEFAULT NULL,
+  `max_per_order` int NOT NULL DEFAULT 1,
+  `with_tier_discount` tinyint NOT NULL DEFAULT 1,
+  `with_points` tinyint NOT NULL DEFAULT 1,
+  `claim_code` varchar(32) DEFAULT NULL,
+  `claim_per_member` int DEFAULT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'draft',
+  `description` varchar(500) DEFAULT NULL,
+  `created_by` bigint unsigned DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `coupon_templates_claim_code` (`claim_code`),
+  KEY `created_by` (`created_by`),
+  KEY `coupon_templates_status` (`status`,`id`),
+  CONSTRAINT `coupon_templates_ibfk_1` FOREIGN KEY (`created_by`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `domain_events` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `type` varchar(64) NOT NULL,
@@ -270,6 +437,7 @@ CREATE TABLE `members` (
   KEY `members_points_balance` (`points_balance`,`id`),
   KEY `members_stored_value_balance` (`stored_value_balance`,`id`),
   KEY `members_birthday` (`birthday`,`id`),
+  KEY `members_tier_id` (`tier_id`,`id`),
   CONSTRAINT `members_ibfk_1` FOREIGN KEY (`home_store_id`) REFERENCES `stores` (`id`),
   CONSTRAINT `members_ibfk_2` FOREIGN KEY (`referrer_id`) REFERENCES `members` (`id`),
   CONSTRAINT `members_ibfk_3` FOREIGN KEY (`manager_id`) REFERENCES `users` (`id`)
@@ -310,6 +478,25 @@ CREATE TABLE `member_fields` (
   `updated_at` datetime(3) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `field_key` (`field_key`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `member_tiers` (
+  `member_id` bigint unsigned NOT NULL,
+  `tier_id` bigint unsigned NOT NULL,
+  `since` datetime(3) NOT NULL,
+  `review_at` datetime(3) DEFAULT NULL,
+  `renewed_at` datetime(3) DEFAULT NULL,
+  `manual` tinyint NOT NULL DEFAULT 0,
+  `manual_until` datetime(3) DEFAULT NULL,
+  `manual_reason` varchar(200) DEFAULT NULL,
+  `warned_at` datetime(3) DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`member_id`),
+  KEY `member_tiers_review_at` (`review_at`),
+  KEY `member_tiers_manual_until` (`manual_until`),
+  KEY `member_tiers_tier` (`tier_id`),
+  CONSTRAINT `member_tiers_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `member_tiers_ibfk_2` FOREIGN KEY (`tier_id`) REFERENCES `tiers` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `member_views` (
@@ -569,6 +756,54 @@ CREATE TABLE `stores` (
   UNIQUE KEY `code` (`code`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE `tiers` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `level` int NOT NULL,
+  `name` varchar(32) NOT NULL,
+  `entry_threshold` bigint NOT NULL,
+  `retention_threshold` bigint DEFAULT NULL,
+  `discount_rate` int NOT NULL DEFAULT 100,
+  `points_multiplier_pct` int NOT NULL DEFAULT 100,
+  `birthday_template_id` bigint DEFAULT NULL,
+  `monthly_template_id` bigint DEFAULT NULL,
+  `perks` varchar(500) DEFAULT NULL,
+  `color` varchar(16) DEFAULT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'active',
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `tiers_status_level` (`status`,`level`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `tier_history` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `member_id` bigint unsigned NOT NULL,
+  `from_tier_id` bigint unsigned DEFAULT NULL,
+  `to_tier_id` bigint unsigned NOT NULL,
+  `direction` varchar(16) NOT NULL,
+  `reason` varchar(24) NOT NULL,
+  `order_id` bigint unsigned DEFAULT NULL,
+  `basis` varchar(16) DEFAULT NULL,
+  `metric` bigint DEFAULT NULL,
+  `threshold` bigint DEFAULT NULL,
+  `window_from` datetime(3) DEFAULT NULL,
+  `window_to` datetime(3) DEFAULT NULL,
+  `operator_id` bigint unsigned DEFAULT NULL,
+  `note` varchar(255) DEFAULT NULL,
+  `at` datetime(3) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `from_tier_id` (`from_tier_id`),
+  KEY `to_tier_id` (`to_tier_id`),
+  KEY `operator_id` (`operator_id`),
+  KEY `tier_history_member` (`member_id`,`id`),
+  KEY `tier_history_order` (`order_id`),
+  CONSTRAINT `tier_history_ibfk_1` FOREIGN KEY (`member_id`) REFERENCES `members` (`id`),
+  CONSTRAINT `tier_history_ibfk_2` FOREIGN KEY (`from_tier_id`) REFERENCES `tiers` (`id`),
+  CONSTRAINT `tier_history_ibfk_3` FOREIGN KEY (`to_tier_id`) REFERENCES `tiers` (`id`),
+  CONSTRAINT `tier_history_ibfk_4` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`),
+  CONSTRAINT `tier_history_ibfk_5` FOREIGN KEY (`operator_id`) REFERENCES `users` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `users` (
   `id` bigint unsigned NOT NULL AUTO_INCREMENT,
   `username` varchar(64) NOT NULL,
@@ -644,7 +879,11 @@ CREATE TABLE `wallet_plans` (
   `sort_order` int NOT NULL DEFAULT 0,
   `created_at` datetime(3) NOT NULL,
   `updated_at` datetime(3) NOT NULL,
-  PRIMARY KEY (`id`)
+  `coupon_template_id` bigint unsigned DEFAULT NULL,
+  `coupon_count` int NOT NULL DEFAULT 0,
+  PRIMARY KEY (`id`),
+  KEY `wallet_plans_coupon_template_id_foreign_idx` (`coupon_template_id`),
+  CONSTRAINT `wallet_plans_coupon_template_id_foreign_idx` FOREIGN KEY (`coupon_template_id`) REFERENCES `coupon_templates` (`id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `wallet_topups` (

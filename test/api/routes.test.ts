@@ -30,6 +30,10 @@ describe(`route registry (${TEST_DIALECT})`, () => {
       'get /api/v1/public/registration/:code',
       'post /api/v1/public/registration/:code/sms-code',
       'post /api/v1/public/registration/:code/submit',
+      // The coupon claim page's (coupons/routes.ts).
+      'get /api/v1/public/coupons/:claimCode',
+      'post /api/v1/public/coupons/:claimCode/sms-code',
+      'post /api/v1/public/coupons/:claimCode/claim',
     ]);
   });
 

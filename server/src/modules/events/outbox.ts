@@ -1,3 +1,4 @@
+import { insertRows } from '../../platform/db/raw-sql.js';
 import { DataTypes, Model, Op, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type Transaction } from 'sequelize';
 
 export interface DomainEvent {
@@ -58,6 +59,28 @@ export class DomainEvents {
         occurredAt: event.at ?? new Date(),
       },
       { transaction },
+    );
+  }
+
+  /**
+   * Many events in one statement, for bulk work (a tier rule change moving a hundred
+   * thousand members): one `emit` each was half the time of such a publish.
+   */
+  async emitMany(events: readonly DomainEvent[], transaction: Transaction): Promise<void> {
+    if (events.length === 0) return;
+    const sequelize = this.model.sequelize!;
+    await insertRows(
+      sequelize,
+      'domain_events',
+      events.map((event) => ({
+        type: event.type,
+        entity_type: event.entityType ?? null,
+        entity_id: event.entityId === undefined || event.entityId === null ? null : String(event.entityId),
+        member_id: event.memberId ?? null,
+        payload: JSON.stringify(event.payload),
+        occurred_at: event.at ?? new Date(),
+      })),
+      transaction,
     );
   }
 

@@ -30,6 +30,8 @@ export interface MemberListQuery {
   order: 'asc' | 'desc';
   limit: number;
   cursor?: string;
+  /** How `tierId` reads as a condition, when the tiers module has a say (the base level also holds members never placed). */
+  tierWhere?: WhereOptions;
   /** Searchable custom fields, each with the value the form engine normalized for search. */
   custom?: Array<{ key: string; type: string; value: string | number | boolean }>;
 }
@@ -121,6 +123,19 @@ export function memberScopeWhere(principal: Principal): WhereOptions[] {
 }
 
 /**
+ * The same scope as `memberScopeWhere`, as an `id IN (...)` subquery for other tables'
+ * queries that hold a member id (coupons), so a page of them never loads members the
+ * caller may not see. Null when the caller reaches every member.
+ */
+export function memberScopeSubquery(principal: Principal): string | null {
+  if (principal.storeScope === null && !principal.ownMembersOnly) return null;
+  const conditions: string[] = [];
+  if (principal.storeScope !== null) conditions.push(principal.storeScope.length === 0 ? '1 = 0' : `home_store_id IN (${principal.storeScope.map(Number).join(',')})`);
+  if (principal.ownMembersOnly) conditions.push(`manager_id = ${Number(principal.userId)}`);
+  return `(SELECT id FROM members WHERE ${conditions.join(' AND ')})`;
+}
+
+/**
  * Members holding a custom value, through the value index (see the member_custom_values
  * migration); a region matches its sub-regions too, as codes nest by prefix.
  */
@@ -165,7 +180,7 @@ export function compileMemberQuery(query: MemberListQuery, principal: Principal,
   };
   if (query.storeId !== undefined) add({ field: 'homeStoreId', op: 'eq', value: query.storeId }, { homeStoreId: query.storeId });
   if (query.channel !== undefined) add({ field: 'channel', op: 'eq', value: query.channel }, { channel: query.channel });
-  if (query.tierId !== undefined) add({ field: 'tierId', op: 'eq', value: query.tierId }, { tierId: query.tierId });
+  if (query.tierId !== undefined) add({ field: 'tierId', op: 'eq', value: query.tierId }, query.tierWhere ?? { tierId: query.tierId });
   if (query.managerId !== undefined) add({ field: 'managerId', op: 'eq', value: query.managerId }, { managerId: query.managerId });
   if (query.status !== undefined) add({ field: 'status', op: 'eq', value: query.status }, { status: query.status });
   else and.push({ status: { [Op.ne]: 'erased' } });

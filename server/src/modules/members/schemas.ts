@@ -209,6 +209,7 @@ export const Overview = z
     recentOrders: z.array(z.unknown()),
     coupons: z.array(z.unknown()),
     tags: z.array(z.unknown()),
+    tier: z.unknown().openapi({ description: "The member's tier, progress and explanation (GET /members/:id/tier); null without loyalty:tier:view" }),
     tierHistory: z.array(z.unknown()),
     activity: z.array(
       z.object({

@@ -1,4 +1,4 @@
-import { Op, type Sequelize, type Transaction } from 'sequelize';
+import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
@@ -14,7 +14,7 @@ import { fieldGuardFor } from '../access/guards.js';
 import { contactChanges, type MemberContact } from './contact.js';
 import { compileMemberQuery, encodeCursor, memberScopeWhere, type MemberListQuery } from './list-query.js';
 import { memberColumns, memberView, newMemberRow, showMember, type ShownMember } from './member-view.js';
-import type { MemberModels, MemberRecord } from './models.js';
+import type { MemberModels, MemberRecord, MemberStatus } from './models.js';
 import type { CustomIndex } from './custom-index.js';
 import type { CustomValues } from './custom-values.js';
 import { assertNoFieldErrors, fieldSearchValue } from './form/index.js';
@@ -56,8 +56,13 @@ export interface OverviewSections {
   recentOrders: unknown[];
   coupons: unknown[];
   tags: unknown[];
+  /** The member's tier and its explanation; null without the tiers permission. */
+  tier: unknown;
   tierHistory: unknown[];
 }
+
+/** Turns a tier filter into its condition (the tiers module knows which members sit at the base level). */
+export type TierCondition = (tierId: number) => Promise<WhereOptions>;
 /** A member as other records show it (an order's member): card number, name and status through the reader's guard. */
 export function summaryOf(guard: FieldGuard, member: Pick<MemberRecord, 'id' | 'cardNo' | 'name' | 'status'>): PlainRecord {
   return guard.project({ id: member.id, cardNo: member.cardNo, name: member.name, status: member.status });
@@ -68,6 +73,7 @@ export type OverviewPart = (principal: Principal, memberId: number) => Promise<P
 export class MemberService {
   private readonly reads: SensitiveReads;
   private readonly overviewParts: OverviewPart[] = [];
+  private tierCondition: TierCondition | null = null;
 
   constructor(private readonly deps: MemberServiceDeps) {
     this.reads = new SensitiveReads(deps.audit);
@@ -114,6 +120,55 @@ export class MemberService {
     }
   }
 
+  /**
+   * Ids and statuses of every member a list query matches, a page at a time, compiled as
+   * the list compiles it (scope, field guard): for work done to each member (a coupon
+   * batch) where nothing of them is shown.
+   */
+  async *matchingIds(principal: Principal, query: MemberListInput, pageSize = 1000): AsyncGenerator<Array<{ id: number; status: MemberStatus }>> {
+    const guard = await this.guard(principal);
+    const { where } = await this.compile(principal, guard, { ...query, cursor: undefined });
+    // Paged by id, not the list's sort: members imported together share one registration
+    // time, and a keyset on a run of equal values rescans the run on every page.
+    let after = 0;
+    for (;;) {
+      const rows = await this.deps.models.Member.findAll({ where: { [Op.and]: [where, { id: { [Op.gt]: after } }] }, attributes: ['id', 'status'], order: [['id', 'ASC']], limit: pageSize });
+      if (rows.length > 0) yield rows.map((row) => ({ id: row.id, status: row.status }));
+      if (rows.length < pageSize) return;
+      after = rows.at(-1)!.id;
+    }
+  }
+
+  /**
+   * Members named by id, whole phone number (blind index) or card number, for bulk work on
+   * a list someone supplied. Each found row says whether it is within the caller's reach;
+   * looking up by phone or card number needs the field guard's consent, as a search does.
+   */
+  async findForBulk(principal: Principal, refs: { ids?: readonly number[]; phones?: readonly string[]; cardNos?: readonly string[] }) {
+    const guard = await this.guard(principal);
+    // Each number is one exact lookup, as a cashier typing it whole would make.
+    guard.assertFilterable((refs.phones ?? []).map((value) => ({ field: 'phone', op: 'eq', value })));
+    guard.assertFilterable((refs.cardNos ?? []).map((value) => ({ field: 'cardNo', op: 'eq', value })));
+    const phoneIndexes = (refs.phones ?? []).map((phone) => this.deps.contact.phoneIndex(phone));
+    const or: WhereOptions[] = [];
+    if (refs.ids?.length) or.push({ id: [...refs.ids] });
+    if (phoneIndexes.length > 0) or.push({ phoneBidx: phoneIndexes });
+    if (refs.cardNos?.length) or.push({ cardNo: [...refs.cardNos] });
+    if (or.length === 0) return [];
+    const rows = await this.deps.models.Member.findAll({ where: { [Op.or]: or }, attributes: ['id', 'status', 'cardNo', 'phoneBidx'] });
+    const reachable = new Set(
+      rows.length === 0
+        ? []
+        : (await this.deps.models.Member.findAll({ where: { [Op.and]: [{ id: rows.map((row) => row.id) }, ...memberScopeWhere(principal)] }, attributes: ['id'] })).map((row) => row.id),
+    );
+    return rows.map((row) => ({ id: row.id, status: row.status, cardNo: row.cardNo, phoneBidx: row.phoneBidx, inScope: reachable.has(row.id) }));
+  }
+
+  /** The blind index a phone number is looked up by (to match `findForBulk` rows to the numbers asked). */
+  phoneIndex(phone: string): string {
+    return this.deps.contact.phoneIndex(phone);
+  }
+
   private async compile(principal: Principal, guard: FieldGuard, query: MemberListInput) {
     const timezone = this.deps.businessTimezone;
     return compileMemberQuery(
@@ -122,6 +177,7 @@ export class MemberService {
         registeredFrom: query.registeredFrom ? startOfBusinessDay(query.registeredFrom, timezone) : undefined,
         registeredTo: query.registeredTo ? startOfNextBusinessDay(query.registeredTo, timezone) : undefined,
         custom: await this.customFilters(guard, query),
+        tierWhere: query.tierId !== undefined && this.tierCondition ? await this.tierCondition(query.tierId) : undefined,
       },
       principal,
       guard,
@@ -278,6 +334,11 @@ export class MemberService {
     this.overviewParts.push(part);
   }
 
+  /** The tiers module says how a tier filter reads (members never placed sit at the base level). */
+  useTierCondition(condition: TierCondition): void {
+    this.tierCondition = condition;
+  }
+
   /**
    * The member 360 view: profile and balances through the caller's field guard, and the
    * member's audit trail with each diff projected the same way. Other modules add their
@@ -294,6 +355,7 @@ export class MemberService {
       recentOrders: parts.recentOrders ?? [],
       coupons: parts.coupons ?? [],
       tags: parts.tags ?? [],
+      tier: parts.tier ?? null,
       tierHistory: parts.tierHistory ?? [],
       activity: records.map((record) => {
         const diff = record.diff ? (JSON.parse(record.diff) as unknown) : null;
@@ -351,6 +413,16 @@ export class MemberService {
     const member = await this.deps.models.Member.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
     if (!member) throw new AppError('MEMBER_NOT_FOUND', { params: { id } });
     return member;
+  }
+
+  /**
+   * Many member rows locked at once, in id order (so two bulk writers never deadlock), for
+   * bulk work on members the caller already resolved within its reach (a coupon batch
+   * counting each member's coupons against a limit, as a single issue does under its lock).
+   */
+  async lockForBulk(ids: readonly number[], transaction: Transaction): Promise<void> {
+    if (ids.length === 0) return;
+    await this.deps.models.Member.findAll({ where: { id: [...ids] }, attributes: ['id'], order: [['id', 'ASC']], transaction, lock: transaction.LOCK.UPDATE });
   }
 
   private async lockInScope(principal: Principal, id: number, transaction: Transaction): Promise<MemberRecord> {

@@ -64,18 +64,24 @@ export class RefundService {
   ) {
     const { models } = this.deps;
     const left = order.payable - order.refundedAmount;
-    if (left <= 0) throw new AppError('ORDER_ALREADY_REFUNDED', { params: { orderNo: order.orderNo } });
+    // Units a discount paid for (a punch card's visits) may be worth nothing to refund, yet
+    // they come back by lines, with the coupon uses that paid for them, even after the money.
+    const discounted = (item: OrderItemRecord | undefined) => (item?.discount ?? 0) > 0;
+    const discountedOnly = input.lines !== undefined && input.lines.every((l) => discounted(parts.items.find((i) => i.lineNo === l.lineNo)));
+    if (order.status === 'refunded' || (left <= 0 && !discountedOnly)) throw new AppError('ORDER_ALREADY_REFUNDED', { params: { orderNo: order.orderNo } });
     const lines = this.lineReturns(parts.items, input);
     const amount = input.amount ?? (lines ? Math.min(left, sum(lines.map((l) => l.amount))) : left);
     if (amount > left) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuanText(amount), refundable: yuanText(left) } });
-    if (amount <= 0) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuanText(amount), refundable: yuanText(left) } });
+    if (amount <= 0 && !discountedOnly) throw new AppError('REFUND_EXCEEDS_PAID', { params: { amount: yuanText(amount), refundable: yuanText(left) } });
 
     const shares = allocate(amount, parts.payments.map((p) => p.amount - p.refundedAmount));
     const refundedAfter = order.refundedAmount + amount;
-    const everything = refundedAfter === order.payable;
+    // By lines, the order is done once its money and the units a discount paid for are back; by amount, once the money is.
+    const discountedLeft = sum(parts.items.filter(discounted).map((i) => i.quantity - i.refundedQuantity)) - sum((lines ?? []).filter((l) => discounted(l.item)).map((l) => l.quantity));
+    const everything = refundedAfter === order.payable && (lines === null || discountedLeft === 0);
     const byPayment = parts.payments.map((payment, i) => ({ payment, amount: shares[i], points: pointsBack(payment, shares[i]) }));
     const reversedBefore = sum(parts.refunds.map((r) => r.pointsReversed));
-    const reversedTarget = everything ? order.pointsEarned : Math.floor((order.pointsEarned * refundedAfter) / order.payable);
+    const reversedTarget = everything ? order.pointsEarned : order.payable > 0 ? Math.floor((order.pointsEarned * refundedAfter) / order.payable) : 0;
     const pointsReversed = Math.max(0, reversedTarget - reversedBefore);
     const pointsReturned = sum(byPayment.map((p) => p.points));
     const operatorId = principal.kind === 'user' ? principal.userId : null;

@@ -3,6 +3,7 @@ import { access, defineRoute, type RouteSpec } from '../../platform/http/route.j
 import { IdParams, Order, OrderBody, OrderPage, OrderQuery, Preview, RefundBody, RefundResult } from './schemas.js';
 import type { RefundService } from './refunds.js';
 import type { OrderService } from './service.js';
+import { COUPON_REDEMPTION_ERRORS } from '../coupons/rules.js';
 
 export function orderRoutes(orders: OrderService, refunds: RefundService): RouteSpec[] {
   return [
@@ -14,7 +15,7 @@ export function orderRoutes(orders: OrderService, refunds: RefundService): Route
       access: access.permission('order:order:create'),
       body: OrderBody,
       response: Preview,
-      errors: ['STORE_NOT_FOUND', 'MEMBER_NOT_FOUND', 'MEMBER_FROZEN', 'ORDER_MEMBER_REQUIRED', 'INSUFFICIENT_BALANCE', 'POINTS_REDEMPTION_REFUSED', 'COUPON_NOT_FOUND'],
+      errors: ['STORE_NOT_FOUND', 'MEMBER_NOT_FOUND', 'MEMBER_FROZEN', 'ORDER_MEMBER_REQUIRED', 'INSUFFICIENT_BALANCE', 'POINTS_REDEMPTION_REFUSED', ...COUPON_REDEMPTION_ERRORS],
       handler: ({ principal, body }) => orders.preview(principal!, body),
     }),
     defineRoute({
@@ -34,7 +35,7 @@ export function orderRoutes(orders: OrderService, refunds: RefundService): Route
         'ORDER_PAYMENT_MISMATCH',
         'INSUFFICIENT_BALANCE',
         'POINTS_REDEMPTION_REFUSED',
-        'COUPON_NOT_FOUND',
+        ...COUPON_REDEMPTION_ERRORS,
         'ORDER_EXTERNAL_NO_TAKEN',
         'PAYMENT_PIN_REQUIRED',
         'PAYMENT_PIN_WRONG',

@@ -190,7 +190,7 @@ export class OrderService {
         entityType: 'order',
         entityId: order.id,
         storeId: order.storeId,
-        summary: `收银 ${order.orderNo} 应付 ${yuanText(order.payable)}（${plan.payments.map((p) => `${PAYMENT_LABELS[p.method]} ${yuanText(p.amount)}`).join('，')}）${member ? `，会员 ${member.cardNo ?? member.id}` : '，散客'}`,
+        summary: `收银 ${order.orderNo} 应付 ${yuanText(order.payable)}（${plan.payments.map((p) => `${PAYMENT_LABELS[p.method]} ${yuanText(p.amount)}`).join('，')}）${discounts.length > 0 ? `，优惠 ${discounts.map((d) => `${d.label} ${yuanText(d.amount)}`).join('，')}` : ''}${member ? `，会员 ${member.cardNo ?? member.id}` : '，散客'}`,
       },
       { transaction },
     );
@@ -205,6 +205,13 @@ export class OrderService {
       transaction,
     );
     return { order, parts: { items, payments, discounts, refunds: [] } };
+  }
+
+  /** Order numbers by id, for other modules' logs that name the order (coupon redemptions). */
+  async numbersOf(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.deps.models.Order.findAll({ where: { id: [...ids] }, attributes: ['id', 'orderNo'] });
+    return new Map(rows.map((order) => [order.id, order.orderNo]));
   }
 
   async get(principal: Principal, id: number): Promise<ShownOrder> {

@@ -10,7 +10,7 @@ import type { CustomValues } from '../members/custom-values.js';
 import type { MemberService } from '../members/service.js';
 import type { StoreService } from '../stores/service.js';
 import { ChannelService } from './channels-service.js';
-import { VerificationCodes } from './codes.js';
+import { VerificationCodes, registrationCodeBook } from './codes.js';
 import { DEFAULT_LIMITS, type CodeLimits } from './limits.js';
 import { defineRegistrationModels } from './models.js';
 import { registrationPageRouter } from './page/router.js';
@@ -56,7 +56,7 @@ export function createRegistration(deps: RegistrationModuleDeps): RegistrationMo
   const models = defineRegistrationModels(deps.sequelize);
   const limits: CodeLimits = { ...DEFAULT_LIMITS, ...deps.limits };
   const channels = new ChannelService({ sequelize: deps.sequelize, models, stores: deps.stores, audit: deps.audit });
-  const codes = new VerificationCodes({ sequelize: deps.sequelize, models, cipher: deps.cipher, limits, businessTimezone: deps.businessTimezone });
+  const codes = new VerificationCodes({ sequelize: deps.sequelize, book: registrationCodeBook(models), cipher: deps.cipher, limits, businessTimezone: deps.businessTimezone });
   const service = new RegistrationService({
     sequelize: deps.sequelize,
     logger: deps.logger,

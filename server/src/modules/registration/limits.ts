@@ -1,4 +1,5 @@
 import { businessTimeFormatter } from '../../platform/time/zoned-clock.js';
+import type { AppError } from '../../platform/errors/app-error.js';
 import { registrationError } from './errors.js';
 
 /**
@@ -54,7 +55,13 @@ export function limitChecks(limits: CodeLimits, hasIp: boolean): LimitCheck[] {
  * The 429 of a limit that is full: `freesAt` is when the oldest code still counted leaves
  * the window. Each message says when to try again, in the unit that reads naturally.
  */
-export function limitReached(check: LimitCheck, freesAt: Date, now: Date, timeZone: string) {
+export function limitReached(
+  check: LimitCheck,
+  freesAt: Date,
+  now: Date,
+  timeZone: string,
+  pageBusy?: (minutes: number, details: { retryAfterSeconds: number }) => AppError,
+): AppError {
   const waitMs = Math.max(freesAt.getTime() - now.getTime(), 1000);
   const details = { retryAfterSeconds: Math.ceil(waitMs / 1000) };
   const minutes = Math.ceil(waitMs / 60_000);
@@ -70,6 +77,7 @@ export function limitReached(check: LimitCheck, freesAt: Date, now: Date, timeZo
     case 'ip':
       return registrationError('REGISTRATION_SMS_IP_LIMIT', { params: { minutes }, details });
     case 'channel':
-      return registrationError('REGISTRATION_SMS_CHANNEL_LIMIT', { params: { minutes }, details });
+      // The page's own cap: another module's page (a coupon claim page) says it its way.
+      return pageBusy ? pageBusy(minutes, details) : registrationError('REGISTRATION_SMS_CHANNEL_LIMIT', { params: { minutes }, details });
   }
 }

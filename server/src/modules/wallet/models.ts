@@ -25,6 +25,9 @@ export function defineWalletModels(sequelize: Sequelize) {
     declare amount: number;
     declare bonus: number;
     declare points: number;
+    /** The coupons a top-up on the plan issues: a template and how many (0: none). */
+    declare couponTemplateId: CreationOptional<number | null>;
+    declare couponCount: CreationOptional<number>;
     declare status: CreationOptional<PlanStatus>;
     declare sortOrder: CreationOptional<number>;
     declare createdAt: CreationOptional<Date>;
@@ -37,6 +40,8 @@ export function defineWalletModels(sequelize: Sequelize) {
       amount: num('amount'),
       bonus: num('bonus', false, 0),
       points: num('points', false, 0),
+      couponTemplateId: numberColumn('couponTemplateId', { allowNull: true, type: 'integer' }),
+      couponCount: numberColumn('couponCount', { defaultValue: 0, type: 'integer' }),
       status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'active' },
       sortOrder: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       createdAt: DataTypes.DATE(3),

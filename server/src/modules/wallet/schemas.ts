@@ -9,6 +9,8 @@ import { PIN_PATTERN } from './pin.js';
 const fen = (min: number) => z.number().int().min(min).max(1_000_000_000);
 const points = z.number().int().min(0).max(10_000_000);
 const reason = z.string().trim().min(1).max(200);
+const couponTemplateId = z.number().int().positive().nullable().openapi({ description: 'The coupon template a top-up on the plan gives; null: none' });
+const couponCount = z.number().int().min(0).max(20).openapi({ description: 'How many coupons of the template each top-up issues' });
 
 export const PlanBody = z.strictObject({
   name: z.string().trim().min(1).max(64),
@@ -16,6 +18,8 @@ export const PlanBody = z.strictObject({
   bonus: fen(0),
   points,
   sortOrder: z.number().int().min(0).max(9999).optional(),
+  couponTemplateId: couponTemplateId.optional(),
+  couponCount: couponCount.optional(),
 });
 
 export const PlanPatchBody = z.strictObject({
@@ -25,6 +29,8 @@ export const PlanPatchBody = z.strictObject({
   points: points.optional(),
   status: z.enum(PLAN_STATUSES).optional(),
   sortOrder: z.number().int().min(0).max(9999).optional(),
+  couponTemplateId: couponTemplateId.optional(),
+  couponCount: couponCount.optional(),
 });
 
 export const PlanQuery = z.strictObject({ status: z.enum(PLAN_STATUSES).optional() });
@@ -36,6 +42,8 @@ export const Plan = z
     amount: z.number().int(),
     bonus: z.number().int(),
     points: z.number().int(),
+    couponTemplateId: z.number().int().nullable(),
+    couponCount: z.number().int(),
     status: z.enum(PLAN_STATUSES),
     sortOrder: z.number().int(),
     createdAt: z.string(),
@@ -82,12 +90,22 @@ export const Topup = z
 
 const Buckets = z.object({ principal: z.number().int(), bonus: z.number().int() });
 
-export const TopupResult = Topup.extend({ wallet: Buckets, pointsBalance: z.number().int() }).openapi('WalletTopupResult');
+export const TopupResult = Topup.extend({
+  wallet: Buckets,
+  pointsBalance: z.number().int(),
+  couponsIssued: z.number().int().openapi({ description: "Coupons the plan gave with this top-up (in the member's coupons)" }),
+}).openapi('WalletTopupResult');
 
 export const TopupList = z.object({ items: z.array(Topup) }).openapi('WalletTopupList');
 
 export const TopupRefundResult = z
-  .object({ topup: Topup, refundedPrincipal: z.number().int(), voidedBonus: z.number().int(), pointsTakenBack: z.number().int() })
+  .object({
+    topup: Topup,
+    refundedPrincipal: z.number().int(),
+    voidedBonus: z.number().int(),
+    pointsTakenBack: z.number().int(),
+    couponsVoided: z.number().int().openapi({ description: "The top-up's unused coupons voided, in proportion to the principal returned" }),
+  })
   .openapi('WalletTopupRefund');
 
 export const WalletSummary = z

@@ -14,6 +14,7 @@ import type { StoreService } from '../stores/service.js';
 import type { WalletLedger } from './ledger.js';
 import type { TopupPayMethod, TopupRecord, WalletModels } from './models.js';
 import { yuanText } from './money-text.js';
+import type { PlanCoupons } from './plans.js';
 import type { WalletSettingsService } from './settings.js';
 
 export const TOPUP_SEQUENCE = 'wallet.topup';
@@ -83,9 +84,14 @@ const operatorOf = (principal: Principal) => (principal.kind === 'user' ? princi
  */
 export class TopupService {
   private readonly clock: ReturnType<typeof zonedClock>;
+  private coupons: PlanCoupons | null = null;
 
   constructor(private readonly deps: TopupDeps) {
     this.clock = zonedClock(deps.businessTimezone);
+  }
+
+  useCoupons(coupons: PlanCoupons): void {
+    this.coupons = coupons;
   }
 
   async topUp(principal: Principal, memberId: number, input: TopupInput, idempotencyKey: string | undefined) {
@@ -138,21 +144,22 @@ export class TopupService {
         const expiresAt = await deps.pointsExpiry(now, t);
         await deps.points.earn(member, terms.points, expiresAt, { ...move, kind: 'topup_bonus' }, t);
       }
+      const coupons = terms.coupons ? await this.planCoupons().issueForTopup(principal, member, { ...terms.coupons, topupId: topup.id, storeId, reason: `充值 ${topupNo}` }, t) : 0;
       await member.save({ transaction: t });
-      const gifts = [terms.bonus > 0 ? `赠送 ${yuanText(terms.bonus)}` : '', terms.points > 0 ? `${terms.points} 积分` : ''].filter(Boolean).join('、');
+      const gifts = [terms.bonus > 0 ? `赠送 ${yuanText(terms.bonus)}` : '', terms.points > 0 ? `${terms.points} 积分` : '', coupons > 0 ? `${coupons} 张券` : ''].filter(Boolean).join('、');
       await deps.audit.record({
         action: 'wallet.topup',
         entityType: 'wallet_topup',
         entityId: topup.id,
         storeId,
         summary: `会员 ${member.cardNo ?? member.id} 充值 ${yuanText(input.amount)}${gifts ? `，${gifts}` : ''}（${topup.topupNo}）`,
-        diff: { memberId: member.id, principal: input.amount, bonus: terms.bonus, points: terms.points, planId: topup.planId, payMethod: topup.payMethod },
+        diff: { memberId: member.id, principal: input.amount, bonus: terms.bonus, points: terms.points, coupons, planId: topup.planId, payMethod: topup.payMethod },
       });
       await deps.events.emit(
-        { type: 'wallet.topped_up', entityType: 'wallet_topup', entityId: topup.id, memberId: member.id, payload: { topupNo, storeId, principal: input.amount, bonus: terms.bonus, points: terms.points, planId: topup.planId }, at: now },
+        { type: 'wallet.topped_up', entityType: 'wallet_topup', entityId: topup.id, memberId: member.id, payload: { topupNo, storeId, principal: input.amount, bonus: terms.bonus, points: terms.points, coupons, planId: topup.planId }, at: now },
         t,
       );
-      return { ...topupView(topup), wallet: { principal: member.walletPrincipal, bonus: member.walletBonus }, pointsBalance: member.pointsBalance };
+      return { ...topupView(topup), wallet: { principal: member.walletPrincipal, bonus: member.walletBonus }, pointsBalance: member.pointsBalance, couponsIssued: coupons };
     });
   }
 
@@ -183,25 +190,32 @@ export class TopupService {
         const [earned] = await deps.points.partsOf('topup_bonus', 'topup', [topup.id], t);
         await deps.points.takeBack(member, pointsBack, { ...move, kind: 'topup_reversal', preferLotId: earned?.lotId ?? null }, t);
       }
+      // Coupons do not split: any refund ends the deal they came with, so the unused ones go.
+      const couponsVoided = topup.planId === null ? 0 : await this.planCoupons().voidForTopup(principal, member, { topupId: topup.id, reason: `退还充值 ${topup.topupNo}：${input.reason}` }, t);
       await member.save({ transaction: t });
       await deps.audit.record({
         action: 'wallet.topup_refund',
         entityType: 'wallet_topup',
         entityId: topup.id,
         storeId: topup.storeId,
-        summary: `退还充值 ${topup.topupNo} 的本金 ${yuanText(amount)}${voided > 0 ? `，作废赠送 ${yuanText(voided)}` : ''}${pointsBack > 0 ? `，扣回 ${pointsBack} 积分` : ''}；原因：${input.reason}`,
-        diff: { memberId: member.id, refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack, status: topup.status },
+        summary: `退还充值 ${topup.topupNo} 的本金 ${yuanText(amount)}${voided > 0 ? `，作废赠送 ${yuanText(voided)}` : ''}${pointsBack > 0 ? `，扣回 ${pointsBack} 积分` : ''}${couponsVoided > 0 ? `，作废 ${couponsVoided} 张赠券` : ''}；原因：${input.reason}`,
+        diff: { memberId: member.id, refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack, couponsVoided, status: topup.status },
       });
       await deps.events.emit(
-        { type: 'wallet.topup_refunded', entityType: 'wallet_topup', entityId: topup.id, memberId: member.id, payload: { topupNo: topup.topupNo, storeId: topup.storeId, refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack }, at: now },
+        { type: 'wallet.topup_refunded', entityType: 'wallet_topup', entityId: topup.id, memberId: member.id, payload: { topupNo: topup.topupNo, storeId: topup.storeId, refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack, couponsVoided }, at: now },
         t,
       );
-      return { topup: topupView(topup), refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack };
+      return { topup: topupView(topup), refundedPrincipal: amount, voidedBonus: voided, pointsTakenBack: pointsBack, couponsVoided };
     });
   }
 
-  /** The bonus and points a top-up carries: the plan's, or a custom bonus within the cap. */
-  private async terms(input: TopupInput, capPercent: number, t: Transaction): Promise<{ bonus: number; points: number }> {
+  private planCoupons(): PlanCoupons {
+    if (!this.coupons) throw new Error('plan coupons need the coupons module (TopupService.useCoupons)');
+    return this.coupons;
+  }
+
+  /** The bonus, points and coupons a top-up carries: the plan's, or a custom bonus within the cap. */
+  private async terms(input: TopupInput, capPercent: number, t: Transaction): Promise<{ bonus: number; points: number; coupons?: { templateId: number; count: number } }> {
     if (input.planId === undefined) {
       const bonus = input.bonus ?? 0;
       const max = Math.floor((input.amount * capPercent) / 100);
@@ -214,7 +228,8 @@ export class TopupService {
     if (input.bonus !== undefined && input.bonus !== plan.bonus) {
       throw new AppError('TOPUP_PLAN_BONUS_MISMATCH', { params: { name: plan.name, bonus: yuanText(plan.bonus) }, details: { bonus: plan.bonus } });
     }
-    return { bonus: plan.bonus, points: plan.points };
+    const coupons = plan.couponTemplateId !== null && plan.couponCount > 0 ? { templateId: plan.couponTemplateId, count: plan.couponCount } : undefined;
+    return { bonus: plan.bonus, points: plan.points, coupons };
   }
 
   /** The top-up and its member, the member row locked first like every balance change. */

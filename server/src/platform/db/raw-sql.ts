@@ -47,7 +47,9 @@ async function insert(sequelize: Sequelize, table: string, rows: ReadonlyArray<R
   const columns = Object.keys(rows[0]);
   const bind: SqlValue[] = [];
   const tuples = rows.map((row) => `(${columns.map((column) => `$${bind.push(bindValue(sequelize, row[column]))}`).join(',')})`);
-  const [id] = (await sequelize.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')}`, {
+  // Quoted: some column names are reserved words on MySQL (order_discounts.lines).
+  const quote = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
+  const [id] = (await sequelize.query(`INSERT INTO ${table} (${columns.map(quote).join(',')}) VALUES ${tuples.join(',')}`, {
     type: QueryTypes.INSERT,
     bind,
     transaction,

@@ -337,6 +337,117 @@ export const ERROR_CATALOG = {
     en: 'This points redemption breaks a rule: {reason}',
   },
   COUPON_NOT_FOUND: { status: 422, zh: '优惠券 {code} 不存在或不可用', en: 'Coupon {code} does not exist or cannot be used' },
+  COUPON_TEMPLATE_NOT_FOUND: { status: 404, zh: '券模板 {id} 不存在', en: 'Coupon template {id} does not exist' },
+  COUPON_TEMPLATE_NOT_ACTIVE: {
+    status: 409,
+    zh: '券模板「{name}」当前为{status}状态，不能发券；请先启用',
+    en: 'Coupon template "{name}" is {status}; activate it before issuing',
+  },
+  COUPON_TEMPLATE_EXPIRED: {
+    status: 409,
+    zh: '券模板「{name}」的有效期已于 {until} 结束，不能再发券',
+    en: 'Coupon template "{name}" stopped being valid on {until}; no more coupons can be issued',
+  },
+  COUPON_TEMPLATE_BAD_TRANSITION: {
+    status: 409,
+    zh: '券模板「{name}」不能从{from}改为{to}',
+    en: 'Coupon template "{name}" cannot go from {from} to {to}',
+  },
+  COUPON_TEMPLATE_LOCKED: {
+    status: 409,
+    zh: '券模板「{name}」已发出优惠券，规则不能再改（{fields}）；可修改名称、说明、增加库存、调整限领和状态，或新建模板',
+    en: 'Coupon template "{name}" has issued coupons, so its rules cannot change ({fields}); change the name, description, stock up, limits or status, or create a new template',
+  },
+  COUPON_CLAIM_CODE_TAKEN: { status: 409, zh: '领券码 {code} 已被其他模板使用', en: 'Claim code {code} is used by another template' },
+  COUPON_OUT_OF_STOCK: {
+    status: 409,
+    zh: '券模板「{name}」库存不足：剩余 {left} 张，本次需要 {count} 张',
+    en: 'Coupon template "{name}" is out of stock: {left} left, {count} needed',
+  },
+  COUPON_MEMBER_LIMIT: {
+    status: 409,
+    zh: '「{name}」每位会员最多 {limit} 张，该会员已有 {held} 张',
+    en: '"{name}" allows {limit} per member; this member already has {held}',
+  },
+  COUPON_DAILY_LIMIT: {
+    status: 409,
+    zh: '「{name}」每天最多发放 {limit} 张，今日已发完，请明天再试',
+    en: '"{name}" issues at most {limit} a day and today\'s are gone; try again tomorrow',
+  },
+  COUPON_RECORD_NOT_FOUND: { status: 404, zh: '优惠券 {id} 不存在', en: 'Coupon {id} does not exist' },
+  COUPON_VOID_REFUSED: {
+    status: 409,
+    zh: '优惠券 {code} 当前为{status}状态，不能作废',
+    en: 'Coupon {code} is {status} and cannot be voided',
+  },
+  COUPON_CLAIM_NOT_FOUND: {
+    status: 404,
+    zh: '该领券页面不存在或活动已结束，请向门店咨询',
+    en: 'This coupon page does not exist or the campaign is over; please ask the store',
+  },
+  COUPON_CLAIM_NOT_MEMBER: {
+    status: 404,
+    zh: '该手机号还不是会员，请先注册会员再领券',
+    en: 'This phone number is not a member yet; register first, then claim the coupon',
+  },
+  COUPON_CLAIM_BUSY: {
+    status: 429,
+    zh: '当前领券人数较多，请 {minutes} 分钟后再试',
+    en: 'Many people are claiming right now; try again in {minutes} minutes',
+  },
+  COUPON_BATCH_NOT_FOUND: { status: 404, zh: '批量发券批次 {id} 不存在', en: 'Coupon batch {id} does not exist' },
+  COUPON_BATCH_SEGMENT_UNAVAILABLE: {
+    status: 422,
+    zh: '按会员分群发券将随“标签与分群”功能提供；目前请按会员筛选条件、选定会员或手机号/卡号名单发券',
+    en: 'Issuing to a segment arrives with the tags and segments feature; for now issue to a member filter, chosen members or a list of phone or card numbers',
+  },
+  COUPON_NOT_OWNED: {
+    status: 422,
+    zh: '优惠券 {code} 不属于当前顾客，请先选择持券会员',
+    en: 'Coupon {code} does not belong to this customer; select the member who holds it',
+  },
+  COUPON_USED: { status: 422, zh: '优惠券 {code} 已使用，不能再用', en: 'Coupon {code} has already been used' },
+  COUPON_VOIDED: { status: 422, zh: '优惠券 {code} 已作废，不能使用', en: 'Coupon {code} has been voided and cannot be used' },
+  COUPON_EXPIRED: { status: 422, zh: '优惠券 {code} 已于 {until} 过期', en: 'Coupon {code} expired on {until}' },
+  COUPON_NOT_STARTED: { status: 422, zh: '优惠券 {code} 自 {from} 起才能使用', en: 'Coupon {code} cannot be used before {from}' },
+  COUPON_PAUSED: {
+    status: 422,
+    zh: '优惠券 {code} 所属活动「{template}」已暂停或结束，暂不能使用',
+    en: 'Coupon {code} cannot be used while its campaign "{template}" is paused or ended',
+  },
+  COUPON_THRESHOLD_NOT_MET: {
+    status: 422,
+    zh: '优惠券 {code} 需适用商品满 {threshold}，当前适用金额 {eligible}，还差 {missing}',
+    en: 'Coupon {code} needs {threshold} of eligible items; this order has {eligible}, {missing} short',
+  },
+  COUPON_WRONG_STORE: { status: 422, zh: '优惠券 {code} 不能在本门店使用', en: 'Coupon {code} cannot be used in this store' },
+  COUPON_WRONG_CHANNEL: {
+    status: 422,
+    zh: '优惠券 {code} 不能在渠道「{channel}」使用，仅限：{channels}',
+    en: 'Coupon {code} cannot be used on channel "{channel}"; only on: {channels}',
+  },
+  COUPON_NO_ELIGIBLE_ITEMS: {
+    status: 422,
+    zh: '订单中没有优惠券 {code} 适用的商品（限 {scope}）',
+    en: 'No item in this order qualifies for coupon {code} (only {scope})',
+  },
+  COUPON_ITEM_NOT_IN_ORDER: {
+    status: 422,
+    zh: '优惠券 {code} 可兑换的「{item}」不在订单中，请先加入该商品',
+    en: 'Coupon {code} covers "{item}", which is not in this order; add it first',
+  },
+  COUPON_NOT_STACKABLE: {
+    status: 422,
+    zh: '优惠券 {code}（{template}）不能与 {other}（{otherTemplate}）同时使用：{reason}',
+    en: 'Coupon {code} ({template}) cannot be combined with {other} ({otherTemplate}): {reason}',
+  },
+  COUPON_TOO_MANY: { status: 422, zh: '「{template}」每单最多使用 {max} 张', en: 'At most {max} coupons of "{template}" per order' },
+  COUPON_NOT_WITH_POINTS: {
+    status: 422,
+    zh: '优惠券 {code} 不能与积分抵扣同时使用，请去掉积分支付或不用此券',
+    en: 'Coupon {code} cannot be combined with paying by points; drop the points payment or the coupon',
+  },
+  COUPON_DUPLICATE: { status: 422, zh: '优惠券 {code} 重复输入了', en: 'Coupon {code} was entered twice' },
   PAYMENT_PIN_REQUIRED: {
     status: 403,
     zh: '该会员设置了支付密码，使用储值须提供支付密码',
@@ -402,6 +513,8 @@ export const ERROR_CATALOG = {
     en: 'The daily limit of {cap} for "{event}" points is reached',
   },
   POINTS_EVENT_DISABLED: { status: 422, zh: '积分活动「{event}」未开启', en: 'Points for "{event}" are turned off' },
+  TIER_NOT_FOUND: { status: 404, zh: '会员等级 {id} 不存在或已删除', en: 'Tier {id} does not exist or was removed' },
+  TIER_RULES_INVALID: { status: 422, zh: '等级规则无效：{reason}', en: 'The tier rules are invalid: {reason}' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

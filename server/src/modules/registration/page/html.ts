@@ -51,7 +51,8 @@ const T = {
   },
 } as const;
 
-function shell(lang: PageLang, title: string, body: string, script?: string): string {
+/** The document around a public page's body (the coupon claim page `/c/<code>` uses it too). */
+export function shell(lang: PageLang, title: string, body: string, script?: string): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
