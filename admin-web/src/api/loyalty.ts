@@ -47,6 +47,9 @@ export interface TopupPlan {
   /** stored value given on top, fen */
   bonus: number;
   points: number;
+  /** the coupon template each top-up on the plan gives, null none */
+  couponTemplateId: number | null;
+  couponCount: number;
   status: PlanStatus;
   sortOrder: number;
   createdAt: string;
@@ -59,6 +62,8 @@ export interface PlanCreate {
   bonus: number;
   points: number;
   sortOrder?: number;
+  couponTemplateId?: number | null;
+  couponCount?: number;
 }
 
 /** The amount never changes: a member who bought the plan bought that amount. */
@@ -68,6 +73,8 @@ export interface PlanPatch {
   points?: number;
   status?: PlanStatus;
   sortOrder?: number;
+  couponTemplateId?: number | null;
+  couponCount?: number;
 }
 
 export const TOPUP_PAY_METHODS = ['cash', 'wechat', 'alipay', 'card', 'other'] as const;

@@ -1,5 +1,6 @@
 import type { MessageSchema } from './zh-CN';
 import cashier from './cashier/en';
+import coupons from './coupons/en';
 import memberChannels from './member-channels/en';
 import memberFields from './member-fields/en';
 import memberImport from './member-import/en';
@@ -107,6 +108,7 @@ const en: MessageSchema = {
   },
   menu: {
     marketing: 'Marketing',
+    coupons: 'Coupons',
     topupPlans: 'Top-up plans',
     loyalty: 'Loyalty',
     pointsRules: 'Points rules',
@@ -560,6 +562,7 @@ const en: MessageSchema = {
     failedNotice: '{title} failed: {message}',
     openTasks: 'Open my tasks',
     jobTitles: {
+      couponsBatch: 'Issue coupons in batch',
       auditExport: 'Export the audit log',
       membersExport: 'Export members',
       membersImport: 'Import members',
@@ -647,6 +650,7 @@ const en: MessageSchema = {
   loyalty,
   plans,
   topup,
+  coupons,
   errorPage: {
     forbiddenTitle: 'No permission',
     forbiddenText: 'Your account may not open this page. Ask an administrator for the permission.',

@@ -4,6 +4,8 @@ import elZhCn from 'element-plus/es/locale/lang/zh-cn';
 import elEn from 'element-plus/es/locale/lang/en';
 import zhCN, { type MessageSchema } from './zh-CN';
 import en from './en';
+import tiersZhCN from './tiers/zh-CN';
+import tiersEn from './tiers/en';
 import { STORAGE_KEYS, readStorage, writeStorage } from '@/utils/storage';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -19,11 +21,14 @@ function initialLocale(): Locale {
   return isLocale(saved) ? saved : 'zh-CN';
 }
 
-export const i18n = createI18n<[MessageSchema], Locale, false>({
+/** The pages whose messages live beside the main files, merged in under their own key. */
+type Messages = MessageSchema & { tiers: typeof tiersZhCN };
+
+export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: { 'zh-CN': { ...zhCN, tiers: tiersZhCN }, en: { ...en, tiers: tiersEn } },
   missingWarn: import.meta.env.DEV,
   fallbackWarn: false,
 });

@@ -1,4 +1,5 @@
 import cashier from './cashier/zh-CN';
+import coupons from './coupons/zh-CN';
 import memberChannels from './member-channels/zh-CN';
 import memberFields from './member-fields/zh-CN';
 import memberImport from './member-import/zh-CN';
@@ -108,6 +109,7 @@ const zhCN = {
   },
   menu: {
     marketing: '营销',
+    coupons: '优惠券',
     topupPlans: '储值方案',
     loyalty: '会员权益',
     pointsRules: '积分规则',
@@ -561,6 +563,7 @@ const zhCN = {
     failedNotice: '「{title}」失败：{message}',
     openTasks: '打开我的任务',
     jobTitles: {
+      couponsBatch: '批量发券',
       auditExport: '导出操作日志',
       membersExport: '导出会员',
       membersImport: '导入会员',
@@ -648,6 +651,7 @@ const zhCN = {
   loyalty,
   plans,
   topup,
+  coupons,
   errorPage: {
     forbiddenTitle: '没有权限',
     forbiddenText: '你的账号没有访问此页面的权限。如需访问，请联系管理员分配权限。',

@@ -1,7 +1,7 @@
 import type { Component } from 'vue';
 import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Promotion, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
-import { Coin, CreditCard, Medal, Present, TrendCharts, Wallet } from '@element-plus/icons-vue';
-import { List, ShoppingCart } from '@element-plus/icons-vue';
+import { Coin, CreditCard, Medal, Present, TrendCharts, Trophy, Wallet } from '@element-plus/icons-vue';
+import { List, ShoppingCart, Ticket } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -37,13 +37,17 @@ export const MENU: MenuEntry[] = [
     key: 'marketing',
     title: 'menu.marketing',
     icon: Present,
-    children: [{ key: 'marketing-plans', title: 'menu.topupPlans', icon: CreditCard, path: '/marketing/plans', permission: 'loyalty:plan:view' }],
+    children: [
+      { key: 'marketing-coupons', title: 'menu.coupons', icon: Ticket, path: '/marketing/coupons', permission: 'marketing:coupon:view' },
+      { key: 'marketing-plans', title: 'menu.topupPlans', icon: CreditCard, path: '/marketing/plans', permission: 'loyalty:plan:view' },
+    ],
   },
   {
     key: 'loyalty',
     title: 'menu.loyalty',
     icon: Medal,
     children: [
+      { key: 'loyalty-tiers', title: 'tiers.menu', icon: Trophy, path: '/loyalty/tiers', permission: 'loyalty:tier:view' },
       { key: 'loyalty-points', title: 'menu.pointsRules', icon: Coin, path: '/loyalty/points', permission: 'loyalty:settings:view' },
       { key: 'loyalty-wallet', title: 'menu.walletSettings', icon: Wallet, path: '/loyalty/wallet', permission: 'loyalty:settings:view' },
       { key: 'loyalty-liability', title: 'menu.liability', icon: TrendCharts, path: '/loyalty/liability', permission: 'loyalty:report:view' },

@@ -80,10 +80,46 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'members.detail.title', permission: 'member:member:view', parent: '/members' },
       },
       {
+        path: 'marketing/coupons',
+        name: 'marketing-coupons',
+        component: () => import('@/views/marketing/coupons/templates/index.vue'),
+        meta: { title: 'menu.coupons', permission: 'marketing:coupon:view' },
+      },
+      {
+        path: 'marketing/coupons/new',
+        name: 'coupon-template-new',
+        component: () => import('@/views/marketing/coupons/form/index.vue'),
+        meta: { title: 'coupons.form.createTitle', permission: 'marketing:coupon:create', parent: '/marketing/coupons' },
+      },
+      {
+        path: 'marketing/coupons/:id(\\d+)',
+        name: 'coupon-template-edit',
+        component: () => import('@/views/marketing/coupons/form/index.vue'),
+        meta: { title: 'coupons.form.editTitle', permission: 'marketing:coupon:view', parent: '/marketing/coupons' },
+      },
+      {
+        path: 'marketing/coupons/records',
+        name: 'coupon-records',
+        component: () => import('@/views/marketing/coupons/records/index.vue'),
+        meta: { title: 'coupons.tabs.records', permission: 'marketing:coupon:view', parent: '/marketing/coupons' },
+      },
+      {
+        path: 'marketing/coupons/redemptions',
+        name: 'coupon-redemptions',
+        component: () => import('@/views/marketing/coupons/redemptions/index.vue'),
+        meta: { title: 'coupons.tabs.redemptions', permission: 'marketing:coupon:view', parent: '/marketing/coupons' },
+      },
+      {
         path: 'marketing/plans',
         name: 'marketing-plans',
         component: () => import('@/views/marketing/plans/index.vue'),
         meta: { title: 'menu.topupPlans', permission: 'loyalty:plan:view' },
+      },
+      {
+        path: 'loyalty/tiers',
+        name: 'loyalty-tiers',
+        component: () => import('@/views/loyalty/tiers/index.vue'),
+        meta: { title: 'tiers.menu', permission: 'loyalty:tier:view' },
       },
       {
         path: 'loyalty/points',

@@ -10,6 +10,7 @@ const TASK_JOB_TITLES: Record<string, string> = {
   'members.export': 'tasks.jobTitles.membersExport',
   'members.import': 'tasks.jobTitles.membersImport',
   'members.check-import': 'tasks.jobTitles.membersImportCheck',
+  'coupons.batch-issue': 'tasks.jobTitles.couponsBatch',
 };
 
 /** The job behind a task, in the console's language. */

@@ -56,7 +56,7 @@ export function memberWallet(member: Pick<Member, 'wallet'> | null | undefined):
 }
 
 /** Where an error is shown on the cashier page. */
-export const CASHIER_FIELDS = ['store', 'member', 'sale', 'points', 'wallet', 'payment', 'general'] as const;
+export const CASHIER_FIELDS = ['store', 'member', 'sale', 'coupon', 'points', 'wallet', 'payment', 'general'] as const;
 export type CashierField = (typeof CASHIER_FIELDS)[number];
 
 const CODE_FIELDS: Record<string, CashierField> = {
@@ -92,12 +92,15 @@ export function placeError(error: unknown, payments: PaymentInput[], fallback: s
       } else if (head === 'storeId') field = 'store';
       else if (head === 'memberId') field = 'member';
       else if (head === 'paymentPin') field = 'wallet';
+      else if (head === 'couponCodes') field = 'coupon';
       else rest.push(`${path}: ${message}`);
     }
     return { field, message: rest.join('; ') || Object.values(lines).join('; ') || error.message, lines };
   }
   // The console does not ask for the PIN (the server checks it for API callers), but say it by the stored value if it comes.
   if (error.code.includes('PIN')) return { field: 'wallet', message: error.message, lines: {} };
+  // Every refusal of a chosen coupon (expired, threshold not met, not stackable...) is said beside the coupons.
+  if (error.code.startsWith('COUPON_')) return { field: 'coupon', message: error.message, lines: {} };
   if (error.code === 'INSUFFICIENT_BALANCE') return { field: insufficientField(error.details, error.message, payments), message: error.message, lines: {} };
   return { field: CODE_FIELDS[error.code] ?? 'general', message: error.message, lines: {} };
 }

@@ -42,6 +42,8 @@ export function useCashier(storeId: () => number | null) {
   const points = ref<number | undefined>();
   const wallet = ref<number | undefined>();
   const restMethod = ref<OtherMethod>('cash');
+  /** Coupon codes chosen for this sale (from the member's list or typed). */
+  const couponCodes = ref<string[]>([]);
 
   const errors = reactive({}) as Record<CashierField, string>;
   const lineErrors = ref<Record<number, string>>({});
@@ -60,7 +62,7 @@ export function useCashier(storeId: () => number | null) {
 
   const balancePaid = computed(() => payments.value.reduce((sum, payment) => sum + payment.amount, 0));
   /** What prices the sale: the payable follows from these alone, never from the payments. */
-  const pricingKey = computed(() => JSON.stringify([storeId(), member.value?.id ?? null, items.value]));
+  const pricingKey = computed(() => JSON.stringify([storeId(), member.value?.id ?? null, items.value, couponCodes.value]));
   /** The payable the server gave for the current pricing, once it has: the rest method pays what the balances leave of it. */
   const knownPayable = ref<{ key: string; payable: number } | null>(null);
   const restPayments = computed<PaymentInput[]>(() => {
@@ -82,6 +84,7 @@ export function useCashier(storeId: () => number | null) {
       memberId: member.value?.id,
       items: items.value,
       payments: [...payments.value, ...restPayments.value],
+      couponCodes: member.value && couponCodes.value.length > 0 ? [...couponCodes.value] : undefined,
     };
   });
 
@@ -195,6 +198,7 @@ export function useCashier(storeId: () => number | null) {
     walkIn.value = false;
     points.value = undefined;
     wallet.value = undefined;
+    couponCodes.value = [];
     errors.member = '';
     errors.general = '';
   }
@@ -211,6 +215,7 @@ export function useCashier(storeId: () => number | null) {
     walkIn.value = true;
     points.value = undefined;
     wallet.value = undefined;
+    couponCodes.value = [];
     errors.member = '';
     errors.general = '';
   }
@@ -220,6 +225,7 @@ export function useCashier(storeId: () => number | null) {
     walkIn.value = false;
     points.value = undefined;
     wallet.value = undefined;
+    couponCodes.value = [];
   }
 
   function addLine(): void {
@@ -253,6 +259,8 @@ export function useCashier(storeId: () => number | null) {
     points,
     wallet,
     restMethod,
+    couponCodes,
+    previewBody,
     preview,
     previewFailed,
     pending,

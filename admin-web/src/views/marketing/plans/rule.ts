@@ -10,16 +10,27 @@ export interface PlanForm {
   bonus: number | null;
   points: number | null;
   sortOrder: number | null;
+  /** The coupons each top-up on the plan gives: a template and how many. */
+  couponTemplateId: number | null;
+  couponCount: number | null;
 }
 
-export const PLAN_FORM_FIELDS = ['name', 'amount', 'bonus', 'points', 'sortOrder'] as const;
+export const PLAN_FORM_FIELDS = ['name', 'amount', 'bonus', 'points', 'sortOrder', 'couponTemplateId', 'couponCount'] as const;
 
 /** Mirrors the server's PlanBody: name 1-64, amount 1 fen to 10 million yuan, bonus and points from 0. */
-export const PLAN_LIMITS = { nameMax: 64, yuanMax: 10_000_000, pointsMax: 10_000_000, sortMax: 9999 } as const;
+export const PLAN_LIMITS = { nameMax: 64, yuanMax: 10_000_000, pointsMax: 10_000_000, sortMax: 9999, couponsMax: 20 } as const;
 
 export function planForm(plan: TopupPlan | null): PlanForm {
-  if (!plan) return { name: '', amount: null, bonus: 0, points: 0, sortOrder: 0 };
-  return { name: plan.name, amount: fenToYuan(plan.amount), bonus: fenToYuan(plan.bonus), points: plan.points, sortOrder: plan.sortOrder };
+  if (!plan) return { name: '', amount: null, bonus: 0, points: 0, sortOrder: 0, couponTemplateId: null, couponCount: 1 };
+  return {
+    name: plan.name,
+    amount: fenToYuan(plan.amount),
+    bonus: fenToYuan(plan.bonus),
+    points: plan.points,
+    sortOrder: plan.sortOrder,
+    couponTemplateId: plan.couponTemplateId,
+    couponCount: plan.couponTemplateId === null ? 1 : plan.couponCount,
+  };
 }
 
 export function planRules(t: ComposerTranslation): FormRules<PlanForm> {
@@ -36,5 +47,6 @@ export function planRules(t: ComposerTranslation): FormRules<PlanForm> {
     bonus: [notNegative],
     points: [notNegative],
     sortOrder: [notNegative],
+    couponCount: [{ type: 'number', min: 1, max: PLAN_LIMITS.couponsMax, message: t('plans.rules.couponCount', { max: PLAN_LIMITS.couponsMax }), trigger: 'change' }],
   };
 }
