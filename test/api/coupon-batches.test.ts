@@ -1,22 +1,14 @@
 import { expect } from 'chai';
-import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
+import { createCouponTemplate } from '../support/coupons.js';
 import { TEST_DIALECT } from '../support/database.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { succeededTask, taskOutput } from '../support/tasks.js';
+import { readSheets } from '../support/xlsx.js';
 
 type Row = Record<string, string | number | null>;
-
-async function sheets(file: Buffer): Promise<string[][][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  return workbook.worksheets.map((sheet) => {
-    const rows: string[][] = [];
-    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
-    return rows;
-  });
-}
 
 /**
  * Batch issues: the preview counts what the job then issues; stock, limits and store scope
@@ -27,27 +19,19 @@ describe(`coupons: batch issue (${TEST_DIALECT})`, function () {
   this.timeout(180_000);
   let test: TestApp;
   let f: AccessFixture;
-  let phoneSeq = 0;
   type Who = keyof AccessFixture['tokens'];
   const as = (who: Who) => ({ Authorization: `Bearer ${f.tokens[who]}` });
   const rows = (sql: string, replacements: unknown[] = []) => test.ctx.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
   const batchCoupons = async (batchId: number) => rows("SELECT member_id, source_seq FROM coupons WHERE source = 'batch' AND source_ref = ? ORDER BY member_id, source_seq", [String(batchId)]);
 
+  const nextPhone = phoneSequence('1380020');
   const newMember = async (storeId: number) => {
-    const phone = `1380020${String(++phoneSeq).padStart(4, '0')}`;
-    const res = await test.http().post('/api/v1/members').set(as('root')).send({ name: '批量', phone, homeStoreId: storeId });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return { id: res.body.id as number, phone, cardNo: res.body.cardNo as string };
+    const phone = nextPhone();
+    const { id, cardNo } = await createMember(test, f.tokens.root, { name: '批量', phone, homeStoreId: storeId });
+    return { id, phone, cardNo };
   };
-  const createTemplate = async (body: Record<string, unknown> = {}) => {
-    const res = await test
-      .http()
-      .post('/api/v1/coupon-templates')
-      .set(as('root'))
-      .send({ name: '批量满100减10', kind: 'full_reduction', amountOff: 1_000, threshold: 10_000, validityType: 'relative', validDays: 30, status: 'active', ...body });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const createTemplate = async (body: Record<string, unknown> = {}) =>
+    (await createCouponTemplate(test, f.tokens.root, { name: '批量满100减10', kind: 'full_reduction', amountOff: 1_000, threshold: 10_000, ...body })).id;
   const preview = async (body: Record<string, unknown>, who: Who = 'root') => {
     const res = await test.http().post('/api/v1/coupon-batches/preview').set(as(who)).send(body);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -157,7 +141,7 @@ describe(`coupons: batch issue (${TEST_DIALECT})`, function () {
     expect(res.body.batch.target).to.deep.equal({ type: 'list', size: values.length, query: null });
     await succeededTask(test, f.tokens.manager1, res.body.task.id, 60_000);
     expect((await batchCoupons(res.body.batch.id)).map((c) => Number(c.member_id))).to.deep.equal([m1.id, m2.id, m3.id]);
-    const [notIssued, summary] = await sheets(await taskOutput(test, f.tokens.manager1, res.body.task.id));
+    const [notIssued, summary] = await readSheets(await taskOutput(test, f.tokens.manager1, res.body.task.id));
     const reasons = Object.fromEntries(notIssued.slice(1).map(([value, reason]) => [value, reason]));
     expect(reasons).to.deep.equal({
       '13999990000': '找不到该会员（或已注销）',

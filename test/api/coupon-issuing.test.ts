@@ -12,7 +12,9 @@ import type { Principal } from '../../server/src/platform/http/route.js';
 import { AppError } from '../../server/src/platform/errors/app-error.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
+import { createCouponTemplate } from '../support/coupons.js';
 import { TEST_DIALECT } from '../support/database.js';
+import { createMember, phoneSequence } from '../support/members.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -40,27 +42,15 @@ describe(`coupon issuing, voiding, expiry and self-claim (${TEST_DIALECT})`, fun
   let test: TestApp;
   let f: AccessFixture;
   let root: Principal;
-  let phoneSeq = 0;
   const as = (name: keyof AccessFixture['tokens']) => ({ Authorization: `Bearer ${f.tokens[name]}` });
   const coupons = () => test.ctx.services.coupons;
   const tz = () => test.ctx.config.businessTimezone;
   const rows = (sql: string, replacements: unknown[] = []) => test.ctx.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
-  const nextPhone = () => `1380066${String(++phoneSeq).padStart(4, '0')}`;
+  const nextPhone = phoneSequence('1380066');
 
-  const newMember = async (store: 's1' | 's2' = 's1', phone = nextPhone()) => {
-    const res = await test.http().post('/api/v1/members').set(as('root')).send({ name: '领券会员', phone, homeStoreId: f.stores[store].id });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
-  const template = async (body: Body = {}) => {
-    const res = await test
-      .http()
-      .post('/api/v1/coupon-templates')
-      .set(as('root'))
-      .send({ name: '满200减30', kind: 'full_reduction', amountOff: 3_000, threshold: 20_000, validityType: 'relative', validDays: 30, status: 'active', ...body });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body as { id: number; claimCode: string | null };
-  };
+  const newMember = async (store: 's1' | 's2' = 's1', phone = nextPhone()) =>
+    (await createMember(test, f.tokens.root, { name: '领券会员', phone, homeStoreId: f.stores[store].id })).id;
+  const template = (body: Body = {}) => createCouponTemplate(test, f.tokens.root, { name: '满200减30', kind: 'full_reduction', amountOff: 3_000, threshold: 20_000, ...body });
   const issue = (templateId: number, body: Body, who: keyof AccessFixture['tokens'] = 'manager1') =>
     test.http().post(`/api/v1/coupon-templates/${templateId}/issue`).set(as(who)).send(body);
   const issued = async (templateId: number, body: Body, who: keyof AccessFixture['tokens'] = 'manager1') => {

@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
+import { createCouponTemplate } from '../support/coupons.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth, checkout, givePoints, memberBalances, placed, refund, topUp, type OrderBodyInput } from '../support/checkout.js';
 import { assertPointsInvariants, assertWalletInvariants } from '../support/ledger-invariants.js';
+import { createMember, phoneSequence } from '../support/members.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -17,24 +19,13 @@ describe(`coupons at the checkout (${TEST_DIALECT})`, function () {
   this.timeout(180_000);
   let test: TestApp;
   let f: AccessFixture;
-  let phoneSeq = 0;
   let s1: number;
 
   const rows = (sql: string, replacements: unknown[] = []) => test.ctx.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
-  const newMember = async () => {
-    const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '券客', phone: `1370013${String(++phoneSeq).padStart(4, '0')}`, homeStoreId: s1 });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
-  const createTemplate = async (body: Record<string, unknown>) => {
-    const res = await test
-      .http()
-      .post('/api/v1/coupon-templates')
-      .set(auth(f.tokens.root))
-      .send({ name: '满200减30', kind: 'full_reduction', amountOff: 3_000, threshold: 20_000, validityType: 'relative', validDays: 30, stackGroup: null, status: 'active', ...body });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1370013');
+  const newMember = async () => (await createMember(test, f.tokens.root, { name: '券客', phone: nextPhone(), homeStoreId: s1 })).id;
+  const createTemplate = async (body: Record<string, unknown>) =>
+    (await createCouponTemplate(test, f.tokens.root, { name: '满200减30', kind: 'full_reduction', amountOff: 3_000, threshold: 20_000, stackGroup: null, ...body })).id;
   const issue = async (templateId: number, memberId: number, count = 1): Promise<string[]> => {
     const res = await test.http().post(`/api/v1/coupon-templates/${templateId}/issue`).set(auth(f.tokens.root)).send({ memberId, count });
     expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 201]);

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { succeededTask, taskOutput } from '../support/tasks.js';
+import { readSheets } from '../support/xlsx.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -12,16 +13,6 @@ async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const sheet = workbook.addWorksheet('会员');
   for (const row of rows) sheet.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-async function sheets(file: Buffer): Promise<string[][][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  return workbook.worksheets.map((sheet) => {
-    const rows: string[][] = [];
-    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v)))));
-    return rows;
-  });
 }
 
 const HEADERS = ['姓名', '手机号', '性别', '生日', '地区', '肤质'];
@@ -41,7 +32,7 @@ describe(`members: import from .xlsx and .csv (${TEST_DIALECT})`, function () {
     const res = await test.http().post('/api/v1/members/imports').set(as('manager1')).send({ fileId: preview.fileId, mapping: preview.mapping, ...options });
     expect(res.status, JSON.stringify(res.body)).to.equal(202);
     const done = await succeededTask(test, f.tokens.manager1, res.body.id, 60_000);
-    return { summary: done.summary, report: await sheets(await taskOutput(test, f.tokens.manager1, res.body.id)) };
+    return { summary: done.summary, report: await readSheets(await taskOutput(test, f.tokens.manager1, res.body.id)) };
   };
 
   before(async () => {
@@ -62,7 +53,7 @@ describe(`members: import from .xlsx and .csv (${TEST_DIALECT})`, function () {
       r.on('end', () => done(null, Buffer.concat(chunks)));
     });
     expect(res.status).to.equal(200);
-    const [data, help] = await sheets(res.body as Buffer);
+    const [data, help] = await readSheets(res.body as Buffer);
     expect(res.headers['content-disposition']).to.equal(`attachment; filename="member-import-template.xlsx"; filename*=UTF-8''${encodeURIComponent('会员导入模板.xlsx')}`);
     expect(data[0]).to.include.members(['手机号', '姓名', '肤质', '所属门店']);
     expect(data[0]).not.to.include('积分余额');

@@ -4,8 +4,10 @@ import { QueryTypes } from 'sequelize';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { placed } from '../support/checkout.js';
+import { createCouponTemplate } from '../support/coupons.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { assertAllWalletInvariants } from '../support/ledger-invariants.js';
+import { createMember, phoneSequence } from '../support/members.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -18,26 +20,15 @@ describe(`wallet: coupons on top-up plans (${TEST_DIALECT})`, function () {
   this.timeout(90_000);
   let test: TestApp;
   let f: AccessFixture;
-  let phoneSeq = 0;
   type Who = keyof AccessFixture['tokens'];
   const as = (who: Who) => ({ Authorization: `Bearer ${f.tokens[who]}` });
   const rows = (sql: string, replacements: unknown[] = []) => test.ctx.sequelize.query<Row>(sql, { replacements, type: QueryTypes.SELECT });
   const couponsOf = (topupId: number) => rows("SELECT id, code, status, member_id, store_id, source_seq FROM coupons WHERE source = 'topup' AND source_ref = ? ORDER BY source_seq", [String(topupId)]);
 
-  const newMember = async () => {
-    const res = await test.http().post('/api/v1/members').set(as('manager1')).send({ name: '充值送券', phone: `1370099${String(++phoneSeq).padStart(4, '0')}` });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
-  const createTemplate = async (body: Record<string, unknown> = {}) => {
-    const res = await test
-      .http()
-      .post('/api/v1/coupon-templates')
-      .set(as('root'))
-      .send({ name: '充值礼 10 元券', kind: 'voucher', amountOff: 1_000, validityType: 'relative', validDays: 90, status: 'active', ...body });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1370099');
+  const newMember = async () => (await createMember(test, f.tokens.manager1, { name: '充值送券', phone: nextPhone() })).id;
+  const createTemplate = async (body: Record<string, unknown> = {}) =>
+    (await createCouponTemplate(test, f.tokens.root, { name: '充值礼 10 元券', kind: 'voucher', amountOff: 1_000, validDays: 90, ...body })).id;
   const createPlan = async (body: Record<string, unknown>) => {
     const res = await test.http().post('/api/v1/wallet/plans').set(as('root')).send({ name: '充 500 送 2 张券', amount: 50_000, bonus: 0, points: 0, ...body });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);

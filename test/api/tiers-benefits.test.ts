@@ -6,25 +6,19 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth } from '../support/checkout.js';
+import { createCouponTemplate } from '../support/coupons.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { DEFAULT_SETTINGS, fourLevels, getTiers, publishTiers, spend } from '../support/tiers.js';
 
 describe(`tiers: birthday and monthly gifts from the daily job (${TEST_DIALECT})`, function () {
   this.timeout(60_000);
   let test: TestApp;
   let f: AccessFixture;
-  let phoneSeq = 0;
   let birthdayTemplate = 0;
   let monthlyTemplate = 0;
-  const newMember = async (birthday: string) => {
-    const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '寿星', phone: `1390018${String(++phoneSeq).padStart(4, '0')}`, homeStoreId: f.stores.s1.id, birthday });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
-  const template = async (name: string) => {
-    const res = await test.http().post('/api/v1/coupon-templates').set(auth(f.tokens.root)).send({ name, kind: 'voucher', amountOff: 2_000, threshold: null, validityType: 'relative', validDays: 30, stackGroup: null, status: 'active' });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1390018');
+  const newMember = async (birthday: string) => (await createMember(test, f.tokens.root, { name: '寿星', phone: nextPhone(), homeStoreId: f.stores.s1.id, birthday })).id;
+  const template = async (name: string) => (await createCouponTemplate(test, f.tokens.root, { name, kind: 'voucher', amountOff: 2_000, threshold: null, stackGroup: null })).id;
   const runAt = async (iso: string) => {
     const run = { data: { now: iso }, progress: async () => undefined } as unknown as JobRun<{ now?: string }>;
     return (await tiersReviewJob.handler(run, test.ctx))!.summary!;

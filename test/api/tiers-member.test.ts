@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import type { Response } from 'supertest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth } from '../support/checkout.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { DEFAULT_SETTINGS, fourLevels, getTiers, memberTierRow, publishTiers, spend, tierIds } from '../support/tiers.js';
 
 const DAY = 86_400_000;
@@ -12,12 +14,8 @@ describe(`tiers: a member's tier, explained, changed by hand, and its history ($
   let test: TestApp;
   let f: AccessFixture;
   let ids: Record<string, number>;
-  let phoneSeq = 0;
-  const newMember = async () => {
-    const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '顾客', phone: `1390017${String(++phoneSeq).padStart(4, '0')}`, homeStoreId: f.stores.s1.id });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1390017');
+  const newMember = async () => (await createMember(test, f.tokens.root, { name: '顾客', phone: nextPhone(), homeStoreId: f.stores.s1.id })).id;
   const buy = (memberId: number, fen: number, at?: Date) => spend(test, f.tokens.cashier1, f.stores.s1.id, memberId, fen, at);
   const explain = async (memberId: number, token = f.tokens.cashier1, language = 'zh-CN') => {
     const res = await test.http().get(`/api/v1/members/${memberId}/tier`).set(auth(token)).set('Accept-Language', language);
@@ -155,7 +153,7 @@ describe(`tiers: a member's tier, explained, changed by hand, and its history ($
         const ids: number[] = [];
         let cursor: string | null = null;
         do {
-          const res = await test.http().get('/api/v1/members').query({ tierId, limit: 200, ...(cursor ? { cursor } : {}) }).set(auth(f.tokens.root));
+          const res: Response = await test.http().get('/api/v1/members').query({ tierId, limit: 200, ...(cursor ? { cursor } : {}) }).set(auth(f.tokens.root));
           expect(res.status, JSON.stringify(res.body)).to.equal(200);
           ids.push(...res.body.items.map((m: { id: number }) => m.id));
           cursor = res.body.nextCursor;

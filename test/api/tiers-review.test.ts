@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth } from '../support/checkout.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { DEFAULT_SETTINGS, fourLevels, getTiers, memberTierRow, publishTiers, spend, tierIds } from '../support/tiers.js';
 
 const DAY = 86_400_000;
@@ -15,13 +16,9 @@ describe(`tiers: the daily review with a faked clock (${TEST_DIALECT})`, functio
   let test: TestApp;
   let f: AccessFixture;
   let ids: Record<string, number>;
-  let phoneSeq = 0;
   const settings = { ...DEFAULT_SETTINGS, window: { type: 'lifetime' }, graceDays: 7, warnDays: 30 };
-  const newMember = async () => {
-    const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '顾客', phone: `1390015${String(++phoneSeq).padStart(4, '0')}`, homeStoreId: f.stores.s1.id });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1390015');
+  const newMember = async () => (await createMember(test, f.tokens.root, { name: '顾客', phone: nextPhone(), homeStoreId: f.stores.s1.id })).id;
   const buy = (memberId: number, fen: number, at?: Date) => spend(test, f.tokens.cashier1, f.stores.s1.id, memberId, fen, at);
   /** Runs the job as the scheduler would, at `now`. */
   const runAt = async (now: Date) => {

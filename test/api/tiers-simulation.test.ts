@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth } from '../support/checkout.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { DEFAULT_SETTINGS, fourLevels, getTiers, publishTiers, spend, tierIds, type LevelBody, type Simulation } from '../support/tiers.js';
 
 /** What each member of the population spent, in fen: every level and both sides of every threshold. */
@@ -30,12 +31,8 @@ describe(`tiers: simulating a rule change equals publishing it (${TEST_DIALECT})
     const base = (await getTiers(test, f.tokens.root)).tiers[0].id;
     await publishTiers(test, f.tokens.root, fourLevels(base));
     ids = await tierIds(test, f.tokens.root);
-    let phone = 0;
-    const member = async () => {
-      const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '顾客', phone: `1390016${String(++phone).padStart(4, '0')}`, homeStoreId: f.stores.s1.id });
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-      return res.body.id as number;
-    };
+    const nextPhone = phoneSequence('1390016');
+    const member = async () => (await createMember(test, f.tokens.root, { name: '顾客', phone: nextPhone(), homeStoreId: f.stores.s1.id })).id;
     for (const fen of SPENDS) {
       for (let copy = 0; copy < 2; copy += 1) {
         const id = await member();

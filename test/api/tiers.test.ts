@@ -8,6 +8,7 @@ import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 import { auth, checkout, memberBalances, placed, refund } from '../support/checkout.js';
 import { assertPointsInvariants } from '../support/ledger-invariants.js';
+import { createMember, phoneSequence } from '../support/members.js';
 import { DEFAULT_SETTINGS, fourLevels, getTiers, memberTierRow, publishTiers, spend, tierIds } from '../support/tiers.js';
 
 describe(`tiers: configuration, the checkout's tier step and upgrades (${TEST_DIALECT})`, function () {
@@ -15,12 +16,8 @@ describe(`tiers: configuration, the checkout's tier step and upgrades (${TEST_DI
   let test: TestApp;
   let f: AccessFixture;
   let ids: Record<string, number>;
-  let phoneSeq = 0;
-  const newMember = async () => {
-    const res = await test.http().post('/api/v1/members').set(auth(f.tokens.root)).send({ name: '顾客', phone: `1390014${String(++phoneSeq).padStart(4, '0')}`, homeStoreId: f.stores.s1.id });
-    expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    return res.body.id as number;
-  };
+  const nextPhone = phoneSequence('1390014');
+  const newMember = async () => (await createMember(test, f.tokens.root, { name: '顾客', phone: nextPhone(), homeStoreId: f.stores.s1.id })).id;
   const put = (body: object, token = f.tokens.root) => test.http().put('/api/v1/tiers').set(auth(token)).send(body);
   const fieldsOf = (res: { body: { error: { details: { fields: Array<{ path: string }> } } } }) => res.body.error.details.fields.map((e) => e.path);
 

@@ -24,8 +24,6 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,12 +35,8 @@ import { startTestApp } from '../support/app.js';
 import { seedAccessFixture } from '../support/access.js';
 import { assertPointsInvariants, assertWalletInvariants } from '../support/ledger-invariants.js';
 import { SERVER_ENTRY, startServerProcess } from '../support/server-process.js';
-import { checkoutFloor } from './checkout-floor.js';
+import { allowFullBonus, arg, checkServerBuild, floorOf, fundMembers, httpClient, insertMembers, listen, ok, orderBody as orderFor, pct } from './bench-kit.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const CONCURRENCY = Number(arg('concurrency', '16'));
 const SECONDS = Number(arg('seconds', '20'));
 const ORDERS = Number(arg('orders', '0'));
@@ -53,90 +47,26 @@ const CPU_PROFILE_DIR = arg('cpu-prof', '');
 /** Another build of the server to drive (an older one, to compare). */
 const ENTRY = path.resolve(arg('server', SERVER_ENTRY));
 if (arg('db', 'mysql') !== 'mysql') throw new Error('the floor is raw mysql2: this benchmark runs on MySQL only');
-if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} does not exist: npm run build:server first`);
-const newestSource = (dir: string): number =>
-  Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestSource(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-if (ENTRY === SERVER_ENTRY && newestSource(path.join(PROJECT_ROOT, 'server', 'src')) > fs.statSync(SERVER_ENTRY).mtimeMs) {
-  console.log('WARNING: server/src changed after dist/server was built; the server process runs the old code (npm run build:server)');
-}
-
-const LINES = [
-  { sku: 'A-1', name: '精华液', quantity: 2, unitPrice: 12_800 },
-  { sku: 'B-2', name: '面膜', quantity: 1, unitPrice: 9_900 },
-];
-const PAY = { points: 500, wallet: 20_000, cash: 15_000 };
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+checkServerBuild(ENTRY);
 
 const test = await startTestApp({ dialect: 'mysql', jobs: 'off' });
 const f = await seedAccessFixture(test);
 const { sequelize } = test.ctx;
 const POOL = test.ctx.config.database.poolMax;
 const storeId = f.stores.s1.id;
-const seeder = http.createServer(test.app).listen(0, '127.0.0.1');
-await new Promise((resolve) => seeder.once('listening', resolve));
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-
-type Reply = { status: number; text: string };
-function request(port: number, method: string, path: string, token: string, body?: object, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const payload = body ? Buffer.from(JSON.stringify(body)) : undefined;
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { Authorization: `Bearer ${token}`, ...headers, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-async function ok(status: number, res: Promise<Reply>) {
-  const r = await res;
-  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 300)}`);
-  return JSON.parse(r.text);
-}
-async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
+const seeder = await listen(test.app);
+const { request, close: closeClient } = httpClient(CONCURRENCY * 2);
 
 // Members straight into the table; their money through the real top-up and adjustment routes.
-const seed = (seeder.address() as AddressInfo).port;
-async function insertMembers(tag: string): Promise<number[]> {
-  const now = new Date();
-  for (let from = 0; from < MEMBERS; from += 1000) {
-    const n = Math.min(1000, MEMBERS - from);
-    const values = Array.from({ length: n }, (_, j) => [`${tag}${String(from + j).padStart(7, '0')}`, `压测${tag}${from + j}`, storeId, now, '{}', now, now]).flat();
-    await sequelize.query(`INSERT INTO members (card_no, name, home_store_id, registered_at, custom, created_at, updated_at) VALUES ${Array(n).fill('(?,?,?,?,?,?,?)').join(',')}`, { replacements: values });
-  }
-  const rows = await sequelize.query<{ id: number }>('SELECT id FROM members WHERE card_no LIKE ? ORDER BY id', { replacements: [`${tag}%`], type: QueryTypes.SELECT });
-  return rows.map((row) => Number(row.id));
-}
-const walletSettings = await ok(200, request(seed, 'GET', '/api/v1/loyalty/wallet-settings', f.tokens.root));
-await ok(200, request(seed, 'PUT', '/api/v1/loyalty/wallet-settings', f.tokens.root, { ...walletSettings, customBonusMaxPercent: 100 }));
+const seed = seeder.port;
+await allowFullBonus(request, seed, f.tokens.root);
 const started = performance.now();
-const huijiMembers = await insertMembers('BH');
-const floorMembers = await insertMembers('BF');
-await inParallel([...huijiMembers, ...floorMembers], async (id) => {
-  await ok(201, request(seed, 'POST', `/api/v1/members/${id}/wallet/topups`, f.tokens.manager1, { amount: 1_000_000, bonus: 100_000, payMethod: 'cash' }));
-  await ok(201, request(seed, 'POST', `/api/v1/members/${id}/points/adjustments`, f.tokens.manager1, { delta: 1_000_000, reason: '压测' }));
-});
+const huijiMembers = await insertMembers(sequelize, storeId, 'BH', MEMBERS, 1000);
+const floorMembers = await insertMembers(sequelize, storeId, 'BF', MEMBERS, 1000);
+await fundMembers(request, seed, f.tokens.manager1, [...huijiMembers, ...floorMembers], CONCURRENCY);
 const funded = (performance.now() - started) / 1000;
 
-const orderBody = (memberId: number) => ({
-  memberId,
-  storeId,
-  items: LINES,
-  payments: [
-    { method: 'points', amount: PAY.points },
-    { method: 'wallet', amount: PAY.wallet },
-    { method: 'cash', amount: PAY.cash },
-  ],
-});
+const orderBody = (memberId: number) => orderFor(storeId, memberId);
 const template = await ok(201, request(seed, 'POST', '/api/v1/orders', f.tokens.cashier1, orderBody(huijiMembers[0]), { 'Idempotency-Key': crypto.randomUUID() }));
 if (TRACE) {
   // Sequelize reads its logging options at each query, so one checkout of the in-process app can be traced.
@@ -148,7 +78,7 @@ if (TRACE) {
   console.log(`one checkout through HTTP ran ${lines.length} SQL statements:`);
   for (const [i, line] of lines.entries()) console.log(`  ${String(i + 1).padStart(2)} ${line}`);
 }
-await new Promise((resolve) => seeder.close(resolve));
+await seeder.close();
 
 // The server: same database and data directory (its keys), jobs queued for a worker nobody starts.
 const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-bench-checkout-'));
@@ -204,19 +134,7 @@ const serviceCheckout = async (memberId: number) => {
 };
 for (let i = 0; i < 200; i++) await huijiCheckout(huijiMembers[i % MEMBERS]);
 
-const floor = checkoutFloor({
-  url: test.db.url,
-  connections: POOL,
-  rules: { points: await test.ctx.services.points.readSettings(), wallet: await test.ctx.services.wallet.settings.read() },
-  timeZone: test.ctx.config.businessTimezone,
-  auditKey: test.ctx.auditKeys.hmacKey,
-  cashier: f.users.cashier1,
-  storeId,
-  lines: LINES,
-  pay: PAY,
-  body: orderBody,
-  response: template,
-});
+const floor = await floorOf(test, { cashier: f.users.cashier1, storeId, body: orderBody, response: template });
 const floorCheckout = async (memberId: number) => floor.checkout(memberId);
 
 /**
@@ -321,7 +239,7 @@ const failed = runs.reduce((n, [, r]) => n + r.failures.length, 0);
 console.log(`ledger invariants on ${checked.length} members: ${broken ? `${broken} BROKEN` : 'hold'}; requests not 201: ${failed}`);
 
 clearInterval(rssTimer);
-agent.destroy();
+closeClient();
 const exitCode = await server.stop();
 if (exitCode !== 0) console.log(`server process exited with ${exitCode}: ${server.stderr().slice(-500)}`);
 if (CPU_PROFILE_DIR) console.log(`CPU profile of the server process during the saturated run: ${profileFile}`);

@@ -16,88 +16,33 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes } from 'sequelize';
-import { PROJECT_ROOT } from '../../server/src/platform/paths.js';
 import { seedAccessFixture } from '../support/access.js';
 import { startTestApp } from '../support/app.js';
 import { assertPointsInvariants, assertWalletInvariants } from '../support/ledger-invariants.js';
 import { SERVER_ENTRY, startServerProcess } from '../support/server-process.js';
-import { checkoutFloor } from './checkout-floor.js';
+import { PAY, allowFullBonus, arg, checkServerBuild, floorOf, fundMembers, httpClient, insertMembers, listen, ok as okReply, orderBody as orderFor, pct } from './bench-kit.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const BATCH = Number(arg('batch', '100000'));
 const MEMBERS = Number(arg('members', '2000'));
 const PER = Number(arg('per', '8'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
 const SECONDS = Number(arg('seconds', '20'));
-if (!fs.existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} does not exist: npm run build:server first`);
-const newest = (dir: string): number =>
-  Math.max(0, ...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
-if (newest(path.join(PROJECT_ROOT, 'server', 'src')) > fs.statSync(SERVER_ENTRY).mtimeMs) {
-  console.log('WARNING: server/src changed after dist/server was built; the server process runs the old code (npm run build:server)');
-}
-
-const LINES = [
-  { sku: 'A-1', name: '精华液', quantity: 2, unitPrice: 12_800 },
-  { sku: 'B-2', name: '面膜', quantity: 1, unitPrice: 9_900 },
-];
-const PAY = { points: 500, wallet: 20_000, cash: 15_000 };
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+checkServerBuild(SERVER_ENTRY);
 
 const test = await startTestApp({ dialect: 'mysql', jobs: 'run' });
 const f = await seedAccessFixture(test);
 const { sequelize } = test.ctx;
 const storeId = f.stores.s1.id;
-const seeder = http.createServer(test.app).listen(0, '127.0.0.1');
-await new Promise((resolve) => seeder.once('listening', resolve));
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-
-function request(port: number, method: string, url: string, token: string, body?: object, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body ? Buffer.from(JSON.stringify(body)) : undefined;
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path: url, agent, headers: { Authorization: `Bearer ${token}`, ...headers, ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-const seedPort = (seeder.address() as AddressInfo).port;
-async function ok(status: number, method: string, url: string, body?: object, token = f.tokens.root) {
-  const res = await request(seedPort, method, url, token, body);
-  if (res.status !== status) throw new Error(`${method} ${url}: expected ${status}, got ${res.status}: ${res.text.slice(0, 300)}`);
-  return JSON.parse(res.text);
-}
-async function inParallel<T>(items: T[], work: (item: T) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
+const seeder = await listen(test.app);
+const { request, close: closeClient } = httpClient(CONCURRENCY * 2);
+const seedPort = seeder.port;
+const ok = (status: number, method: string, url: string, body?: object, token = f.tokens.root) => okReply(status, request(seedPort, method, url, token, body), `${method} ${url}`);
 /** Members straight into the table, 5,000 rows a statement. */
-async function insertMembers(tag: string, n: number): Promise<number[]> {
-  const now = new Date();
-  for (let from = 0; from < n; from += 5000) {
-    const size = Math.min(5000, n - from);
-    const values = Array.from({ length: size }, (_, j) => [`${tag}${String(from + j).padStart(7, '0')}`, `压测${tag}${from + j}`, storeId, now, '{}', now, now]).flat();
-    await sequelize.query(`INSERT INTO members (card_no, name, home_store_id, registered_at, custom, created_at, updated_at) VALUES ${Array(size).fill('(?,?,?,?,?,?,?)').join(',')}`, { replacements: values });
-  }
-  const rows = await sequelize.query<{ id: number }>('SELECT id FROM members WHERE card_no LIKE ? ORDER BY id', { replacements: [`${tag}%`], type: QueryTypes.SELECT });
-  return rows.map((row) => Number(row.id));
-}
+const insertMembers5k = (tag: string, n: number) => insertMembers(sequelize, storeId, tag, n, 5000);
 const createTemplate = async (body: object) =>
   (await ok(201, 'POST', '/api/v1/coupon-templates', { validityType: 'relative', validDays: 30, status: 'active', ...body })).id as number;
 /** Queues a batch and waits for its task; answers the task as it ended and the wall time in seconds. */
@@ -117,7 +62,7 @@ console.log(`coupons benchmark on MariaDB/MySQL, node ${process.version}, ${os.c
 
 // 1. One coupon to each of BATCH members through the batch job.
 let t = performance.now();
-await insertMembers('BC', BATCH);
+await insertMembers5k('BC', BATCH);
 console.log(`inserted ${BATCH.toLocaleString('en')} members in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const giftId = await createTemplate({ name: '压测全员 5 元券', kind: 'voucher', amountOff: 500 });
 const { task: batchTask, wall } = await batchIssue({ templateId: giftId, target: { type: 'filter', query: { storeId } } });
@@ -131,14 +76,10 @@ console.log(
 
 // 2. Checkout with two coupons of one stack group.
 t = performance.now();
-const wallet = await ok(200, 'GET', '/api/v1/loyalty/wallet-settings');
-await ok(200, 'PUT', '/api/v1/loyalty/wallet-settings', { ...wallet, customBonusMaxPercent: 100 });
-const huijiMembers = await insertMembers('BK', MEMBERS);
-const floorMembers = await insertMembers('BF', MEMBERS);
-await inParallel([...huijiMembers, ...floorMembers], async (id) => {
-  await ok(201, 'POST', `/api/v1/members/${id}/wallet/topups`, { amount: 1_000_000, bonus: 100_000, payMethod: 'cash' }, f.tokens.manager1);
-  await ok(201, 'POST', `/api/v1/members/${id}/points/adjustments`, { delta: 1_000_000, reason: '压测' }, f.tokens.manager1);
-});
+await allowFullBonus(request, seedPort, f.tokens.root);
+const huijiMembers = await insertMembers5k('BK', MEMBERS);
+const floorMembers = await insertMembers5k('BF', MEMBERS);
+await fundMembers(request, seedPort, f.tokens.manager1, [...huijiMembers, ...floorMembers], CONCURRENCY);
 const voucherId = await createTemplate({ name: '压测 5 元代金券', kind: 'voucher', amountOff: 500, stackGroup: 'bench' });
 const reductionId = await createTemplate({ name: '压测满100减10', kind: 'full_reduction', amountOff: 1_000, threshold: 10_000, stackGroup: 'bench' });
 for (const templateId of [voucherId, reductionId]) await batchIssue({ templateId, count: PER, target: { type: 'members', ids: huijiMembers } });
@@ -152,22 +93,12 @@ for (let i = 0; i < codes.length; i += 2) pairs.push({ memberId: Number(codes[i]
 pairs.sort(() => Math.random() - 0.5);
 console.log(`funded 2 x ${MEMBERS} members and issued them ${PER} pairs of coupons each (${pairs.length.toLocaleString('en')} pairs) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-const orderBody = (memberId: number, couponCodes: string[] = [], cash = PAY.cash) => ({
-  memberId,
-  storeId,
-  items: LINES,
-  couponCodes,
-  payments: [
-    { method: 'points', amount: PAY.points },
-    { method: 'wallet', amount: PAY.wallet },
-    { method: 'cash', amount: cash },
-  ],
-});
+const orderBody = (memberId: number, couponCodes: string[] = [], cash = PAY.cash) => ({ ...orderFor(storeId, memberId, cash), couponCodes });
 const priced = await ok(200, 'POST', '/api/v1/orders/preview', orderBody(pairs[0].memberId, pairs[0].codes), f.tokens.cashier1);
 const couponCash = priced.payable - PAY.points - PAY.wallet;
 console.log(`an order of ${priced.amount} fen with the two coupons: discount ${priced.discount} fen (${priced.steps.map((s: { label: string }) => s.label).join(' + ')}), payable ${priced.payable}`);
 const plain = await ok(201, 'POST', '/api/v1/orders', orderBody(floorMembers[0]), f.tokens.cashier1);
-await new Promise((resolve) => seeder.close(resolve));
+await seeder.close();
 await test.ctx.jobRunner.stop(5_000);
 
 const serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-bench-coupons-'));
@@ -185,19 +116,7 @@ const plainCheckout = async () => {
   const res = await request(server.port, 'POST', '/api/v1/orders', f.tokens.cashier1, orderBody(huijiMembers[Math.floor(Math.random() * MEMBERS)]), { 'Idempotency-Key': crypto.randomUUID() });
   return res.status === 201 ? null : `${res.status} ${res.text.slice(0, 200)}`;
 };
-const floor = checkoutFloor({
-  url: test.db.url,
-  connections: test.ctx.config.database.poolMax,
-  rules: { points: await test.ctx.services.points.readSettings(), wallet: await test.ctx.services.wallet.settings.read() },
-  timeZone: test.ctx.config.businessTimezone,
-  auditKey: test.ctx.auditKeys.hmacKey,
-  cashier: f.users.cashier1,
-  storeId,
-  lines: LINES,
-  pay: PAY,
-  body: (memberId) => orderBody(memberId),
-  response: plain,
-});
+const floor = await floorOf(test, { cashier: f.users.cashier1, storeId, body: (memberId) => orderBody(memberId), response: plain });
 const floorCheckout = async () => floor.checkout(floorMembers[Math.floor(Math.random() * MEMBERS)]);
 
 /** --concurrency clients for --seconds; stops early when the checkout says it has nothing left to sell. */
@@ -257,7 +176,7 @@ for (const memberId of [...huijiMembers.slice(0, 50), ...floorMembers.slice(0, 5
 }
 console.log(`coupons used ${used} (expected ${2 * couponOrders} for ${couponOrders} coupon orders), redeemed twice: ${twice}; ledger invariants on 100 members: ${broken ? `${broken} BROKEN` : 'hold'}`);
 
-agent.destroy();
+closeClient();
 await server.stop();
 fs.rmSync(serverDir, { recursive: true, force: true });
 await floor.end();

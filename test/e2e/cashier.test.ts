@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../server/src/platform/paths.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, consoleSession } from '../support/console-session.js';
+import type { ServerProcess } from '../support/server-process.js';
 
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.HUIJI_CHROMIUM ?? '/usr/bin/chromium';
 const BOOTSTRAP_PASSWORD = 'Start#Cashier2026';
 const ADMIN_PASSWORD = 'Huiji#Cashier2026';
-const VIEWPORT = { width: 1366, height: 860 };
 
 interface Balances {
   points: number;
@@ -40,57 +35,21 @@ interface OrderView {
  */
 describe('the cashier in the console', function () {
   this.timeout(120_000);
-  let dataDir: string;
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
-  let token = '';
   let storeId = 0;
   let memberId = 0;
   let seeded: Balances;
   let afterSale: Balances;
   let order: OrderView;
+  const session = consoleSession('cashier', BOOTSTRAP_PASSWORD);
+  const { byTest, settled, api } = session;
+  before(() => ({ server, page } = session));
 
-  before(async () => {
-    expect(fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'admin-web', 'index.html')), 'the console is built').to.equal(true);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-cashier-e2e-'));
-    server = await startServerProcess({ HUIJI_BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_PASSWORD }, dataDir);
-    await server.waitForReady();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: VIEWPORT, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  // Element Plus passes data-test through to the <input> itself, so one selector fits both.
-  const byTest = (id: string) => page.locator(`[data-test="${id}"]`);
-  /** Waits for every loading mask to go (a table fades its mask out after the rows are in). */
-  const settled = () =>
-    page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.el-loading-mask')].every((mask) => mask.offsetParent === null || getComputedStyle(mask).opacity === '0'));
   const shot = async (name: string) => {
     await settled();
     await page.screenshot({ path: path.join(ARTIFACTS, `cashier-${name}.png`), fullPage: true, animations: 'disabled' });
   };
-
-  /** The API as the signed-in administrator, with the session the browser holds. */
-  async function api<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    expect(res.ok, `${method} ${url} -> ${res.status} ${text}`).to.equal(true);
-    return JSON.parse(text) as T;
-  }
 
   async function balances(): Promise<Balances> {
     const member = await api<Balances>('GET', `/api/v1/members/${memberId}`);
@@ -98,18 +57,7 @@ describe('the cashier in the console', function () {
   }
 
   it('seeds a store and two members ending in 5678, one with stored value and points', async () => {
-    await page.goto(`${server.url}/login`);
-    await byTest('login-username').fill('admin');
-    await byTest('login-password').fill(BOOTSTRAP_PASSWORD);
-    await byTest('login-submit').click();
-    await page.waitForURL(/\/change-password/);
-    await byTest('cp-current').fill(BOOTSTRAP_PASSWORD);
-    await byTest('cp-new').fill(ADMIN_PASSWORD);
-    await byTest('cp-confirm').fill(ADMIN_PASSWORD);
-    await byTest('cp-submit').click();
-    await page.waitForURL((url) => url.pathname === '/');
-    token = (await page.evaluate(() => window.localStorage.getItem('huiji.token'))) ?? '';
-    expect(token).to.not.equal('');
+    await session.signIn(ADMIN_PASSWORD);
 
     storeId = (await api<{ id: number }>('POST', '/api/v1/stores', { code: 'SH101', name: '静安旗舰店' })).id;
     await api('POST', '/api/v1/members', { name: '李思远', phone: '13900005678', homeStoreId: storeId });

@@ -1,16 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../server/src/platform/paths.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORT, consoleSession } from '../support/console-session.js';
+import type { ServerProcess } from '../support/server-process.js';
 
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.HUIJI_CHROMIUM ?? '/usr/bin/chromium';
 const BOOTSTRAP_PASSWORD = 'Start#Coupons2026';
 const ADMIN_PASSWORD = 'Huiji#Coupons2026';
-const VIEWPORT = { width: 1366, height: 860 };
 const TEMPLATE = '开业满200减30';
 
 interface CouponView {
@@ -40,52 +35,21 @@ interface OrderView {
  */
 describe('coupons in the console', function () {
   this.timeout(150_000);
-  let dataDir: string;
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
-  let token = '';
   let storeId = 0;
   let memberId = 0;
   let otherId = 0;
   let templateId = 0;
   let code = '';
+  const session = consoleSession('coupons', BOOTSTRAP_PASSWORD);
+  const { byTest, settled, toast, typeNumber, api } = session;
+  before(() => ({ server, page } = session));
 
-  before(async () => {
-    expect(fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'admin-web', 'index.html')), 'the console is built').to.equal(true);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-coupons-e2e-'));
-    server = await startServerProcess({ HUIJI_BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_PASSWORD }, dataDir);
-    await server.waitForReady();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: VIEWPORT, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  // A failing step leaves a picture of the page as it was.
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(ARTIFACTS, `coupons-failed-${this.currentTest.title.slice(0, 40).replace(/[^\w]+/g, '-')}.png`), fullPage: true });
-    }
-  });
-
-  // Element Plus passes data-test through to the <input> itself, so one selector fits both.
-  const byTest = (id: string) => page.locator(`[data-test="${id}"]`);
-  const settled = () =>
-    page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.el-loading-mask')].every((mask) => mask.offsetParent === null || getComputedStyle(mask).opacity === '0'));
   const shot = async (name: string) => {
     await settled();
     await page.screenshot({ path: path.join(ARTIFACTS, `coupons-${name}.png`), fullPage: true, animations: 'disabled' });
   };
-  const toast = (text: string) => page.locator('.el-message', { hasText: text }).waitFor();
   /** The console scrolls inside its main area, so a long form is shot on a window as tall as it. */
   const tallShot = async (name: string, height: number) => {
     await page.setViewportSize({ width: VIEWPORT.width, height });
@@ -93,40 +57,10 @@ describe('coupons in the console', function () {
     await page.setViewportSize(VIEWPORT);
   };
 
-  /** Types into an el-input-number (its root carries the data-test) and leaves it, so the model takes the value. */
-  async function typeNumber(testId: string, value: string): Promise<void> {
-    const input = page.locator(`[data-test="${testId}"] input`);
-    await input.fill(value);
-    await input.press('Tab');
-  }
-
-  /** The API as the signed-in administrator, with the session the browser holds. */
-  async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    expect(res.ok, `${method} ${url} -> ${res.status} ${text}`).to.equal(true);
-    return JSON.parse(text) as T;
-  }
-
   const memberCoupons = async (id: number) => (await api<{ items: CouponView[] }>('GET', `/api/v1/members/${id}/coupons`)).items;
 
   it('seeds a store and two members, and shows 营销 → 优惠券 with nothing in it yet', async () => {
-    await page.goto(`${server.url}/login`);
-    await byTest('login-username').fill('admin');
-    await byTest('login-password').fill(BOOTSTRAP_PASSWORD);
-    await byTest('login-submit').click();
-    await page.waitForURL(/\/change-password/);
-    await byTest('cp-current').fill(BOOTSTRAP_PASSWORD);
-    await byTest('cp-new').fill(ADMIN_PASSWORD);
-    await byTest('cp-confirm').fill(ADMIN_PASSWORD);
-    await byTest('cp-submit').click();
-    await page.waitForURL((url) => url.pathname === '/');
-    token = (await page.evaluate(() => window.localStorage.getItem('huiji.token'))) ?? '';
-    expect(token).to.not.equal('');
+    await session.signIn(ADMIN_PASSWORD);
 
     storeId = (await api<{ id: number }>('POST', '/api/v1/stores', { code: 'SH201', name: '徐汇店' })).id;
     memberId = (await api<{ id: number }>('POST', '/api/v1/members', { name: '王芳', phone: '13700005678', homeStoreId: storeId })).id;

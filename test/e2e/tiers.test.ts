@@ -1,18 +1,13 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import dayjs from 'dayjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../server/src/platform/paths.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, VIEWPORT, consoleSession } from '../support/console-session.js';
+import type { ServerProcess } from '../support/server-process.js';
 
-const ARTIFACTS = path.join(PROJECT_ROOT, 'test', 'artifacts');
-const CHROMIUM = process.env.HUIJI_CHROMIUM ?? '/usr/bin/chromium';
 const BOOTSTRAP_PASSWORD = 'Start#Tiers2026';
 const ADMIN_PASSWORD = 'Huiji#Tiers2026';
-const VIEWPORT = { width: 1366, height: 860 };
 
 interface Texts {
   zh: string;
@@ -40,38 +35,14 @@ interface TierConfigView {
  */
 describe('tiers in the console', function () {
   this.timeout(120_000);
-  let dataDir: string;
   let server: ServerProcess;
-  let browser: Browser;
   let page: Page;
-  let token = '';
   let storeId = 0;
   const members: Record<'gold' | 'silver' | 'base', number> = { gold: 0, silver: 0, base: 0 };
+  const session = consoleSession('tiers', BOOTSTRAP_PASSWORD);
+  const { byTest, settled, toast, typeNumber, api } = session;
+  before(() => ({ server, page } = session));
 
-  before(async () => {
-    expect(fs.existsSync(path.join(PROJECT_ROOT, 'dist', 'admin-web', 'index.html')), 'the console is built').to.equal(true);
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huiji-tiers-e2e-'));
-    server = await startServerProcess({ HUIJI_BOOTSTRAP_ADMIN_PASSWORD: BOOTSTRAP_PASSWORD }, dataDir);
-    await server.waitForReady();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: VIEWPORT, locale: 'zh-CN' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  // Element Plus passes data-test through to the <input> itself, so one selector fits both.
-  const byTest = (id: string) => page.locator(`[data-test="${id}"]`);
-  /** Waits for every loading mask to go (a table fades its mask out after the rows are in). */
-  const settled = () =>
-    page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.el-loading-mask')].every((mask) => mask.offsetParent === null || getComputedStyle(mask).opacity === '0'));
   /** The console scrolls inside its main area: the viewport grows to the page's height for the picture, then shrinks back. */
   const shot = async (name: string) => {
     await settled();
@@ -83,26 +54,6 @@ describe('tiers in the console', function () {
     await page.setViewportSize(VIEWPORT);
   };
   const text = async (id: string) => (await byTest(id).innerText()).replace(/\s+/g, ' ').trim();
-  const toast = (hasText: string) => page.locator('.el-message', { hasText }).waitFor();
-
-  /** Types into an el-input-number (whose root carries the data-test) and leaves it. */
-  async function typeNumber(testId: string, value: string): Promise<void> {
-    const input = page.locator(`[data-test="${testId}"] input`);
-    await input.fill(value);
-    await input.press('Tab');
-  }
-
-  /** The API as the signed-in administrator, with the session the browser holds. */
-  async function api<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const answer = await res.text();
-    expect(res.ok, `${method} ${url} -> ${res.status} ${answer}`).to.equal(true);
-    return JSON.parse(answer) as T;
-  }
 
   async function spend(memberId: number, fen: number): Promise<void> {
     await api(
@@ -131,18 +82,7 @@ describe('tiers in the console', function () {
   }
 
   it('seeds a store, three members who spent ¥2,300, ¥520 and nothing, and a birthday coupon template', async () => {
-    await page.goto(`${server.url}/login`);
-    await byTest('login-username').fill('admin');
-    await byTest('login-password').fill(BOOTSTRAP_PASSWORD);
-    await byTest('login-submit').click();
-    await page.waitForURL(/\/change-password/);
-    await byTest('cp-current').fill(BOOTSTRAP_PASSWORD);
-    await byTest('cp-new').fill(ADMIN_PASSWORD);
-    await byTest('cp-confirm').fill(ADMIN_PASSWORD);
-    await byTest('cp-submit').click();
-    await page.waitForURL((url) => url.pathname === '/');
-    token = (await page.evaluate(() => window.localStorage.getItem('huiji.token'))) ?? '';
-    expect(token).to.not.equal('');
+    await session.signIn(ADMIN_PASSWORD);
 
     storeId = (await api<{ id: number }>('POST', '/api/v1/stores', { code: 'SH201', name: '徐汇店' })).id;
     members.gold = (await api<{ id: number }>('POST', '/api/v1/members', { name: '王芳', phone: '13700001111', homeStoreId: storeId })).id;

@@ -1,6 +1,6 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
-import { execute, insertRows, selectRows, type SqlValue } from '../../platform/db/raw-sql.js';
+import { execute, insertRows, selectRows } from '../../platform/db/raw-sql.js';
 import { uniqueConflictOn } from '../../platform/db/unique-conflict.js';
 import type { Principal } from '../../platform/http/route.js';
 import type { AuditService } from '../audit/service.js';
@@ -10,7 +10,7 @@ import { noSkips, type BatchTargets, type IssuableTarget, type SkipCounts, type 
 import { generateCodes } from './codes.js';
 import type { BatchRecord, CouponModels, TemplateRecord } from './models.js';
 import { businessDay, couponWindow } from './validity.js';
-import { HELD_STATUSES } from './issuing.js';
+import { HELD_STATUSES, couponRow } from './issuing.js';
 
 /** Members per chunk: one transaction, one stock reservation, one audit record each. */
 export const BATCH_CHUNK = 1000;
@@ -164,31 +164,15 @@ export class BatchRun {
   private async insertCoupons(template: TemplateRecord, batch: BatchRecord, rows: ChunkPlan['rows'], principal: Principal, now: Date, t: Transaction): Promise<number[]> {
     const { sequelize } = this.deps;
     const window = couponWindow(template, now, this.deps.businessTimezone);
-    const uses = template.kind === 'punch' ? (template.punchUses ?? 1) : 1;
     const storeId = principal.storeScope?.length === 1 ? principal.storeScope[0] : null;
     const ids: number[] = [];
     for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
       const part = rows.slice(from, from + ROWS_PER_INSERT);
       let codes = generateCodes(part.length);
       for (let attempt = 1; ; attempt += 1) {
-        const values: Array<Record<string, SqlValue>> = part.map((row, i) => ({
-          template_id: template.id,
-          member_id: row.memberId,
-          code: codes[i],
-          status: 'available',
-          uses_total: uses,
-          uses_left: uses,
-          valid_from: window.validFrom,
-          valid_until: window.validUntil,
-          source: 'batch',
-          source_ref: String(batch.id),
-          source_seq: row.seq,
-          issued_by: batch.createdBy,
-          store_id: storeId,
-          void_reason: null,
-          created_at: now,
-          updated_at: now,
-        }));
+        const values = part.map((row, i) =>
+          couponRow(template, window, { memberId: row.memberId, code: codes[i], source: 'batch', sourceRef: String(batch.id), sourceSeq: row.seq, issuedBy: batch.createdBy, storeId }, now),
+        );
         try {
           await insertRows(sequelize, 'coupons', values, t);
           break;

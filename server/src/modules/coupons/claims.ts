@@ -4,6 +4,7 @@ import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import type { Principal } from '../../platform/http/route.js';
 import type { Logger } from '../../platform/logger/index.js';
+import { systemPrincipal } from '../access/system-principal.js';
 import type { AuditActor } from '../audit/service.js';
 import type { MemberService } from '../members/service.js';
 import { VerificationCodes, type CodeBook, type CodeRow } from '../registration/codes.js';
@@ -49,19 +50,7 @@ const claimActor = (claimCode: string): AuditActor => ({ type: 'system', id: nul
  * number (which its owner proved with the SMS code) in any store, and reads nothing else.
  */
 function claimPrincipal(claimCode: string): Principal {
-  return {
-    kind: 'system',
-    userId: 0,
-    username: claimActor(claimCode).name!,
-    sessionId: null,
-    apiKeyId: null,
-    roles: [],
-    permissions: new Set(),
-    storeScope: null,
-    ownMembersOnly: false,
-    fieldPolicies: [{ fields: { 'member.phone': 'masked', 'member.cardNo': 'read' } }],
-    mustChangePassword: false,
-  };
+  return systemPrincipal(claimActor(claimCode).name!, { fieldPolicies: [{ fields: { 'member.phone': 'masked', 'member.cardNo': 'read' } }] });
 }
 
 /**

@@ -56,6 +56,40 @@ export interface IssueInput {
 /** The coupons that count against a per-member limit: every status but voided (a voided coupon was taken back). */
 export const HELD_STATUSES = ['available', 'used', 'expired'] as const;
 
+/** Who gets a new coupon, its code, where it comes from, and who issued it where. */
+export interface NewCoupon {
+  memberId: number;
+  code: string;
+  source: CouponSource;
+  sourceRef: string | null;
+  sourceSeq: number;
+  issuedBy: number | null;
+  storeId: number | null;
+}
+
+/** A new coupon's row in `coupons`: available, with the template's uses (a punch card's count, else one) and the window. */
+export function couponRow(template: TemplateRecord, window: { validFrom: Date; validUntil: Date }, coupon: NewCoupon, now: Date): Record<string, SqlValue> {
+  const uses = template.kind === 'punch' ? (template.punchUses ?? 1) : 1;
+  return {
+    template_id: template.id,
+    member_id: coupon.memberId,
+    code: coupon.code,
+    status: 'available',
+    uses_total: uses,
+    uses_left: uses,
+    valid_from: window.validFrom,
+    valid_until: window.validUntil,
+    source: coupon.source,
+    source_ref: coupon.sourceRef,
+    source_seq: coupon.sourceSeq,
+    issued_by: coupon.issuedBy,
+    store_id: coupon.storeId,
+    void_reason: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 const SOURCE_LABELS: Record<CouponSource, string> = {
   manual: '手动发券',
   batch: '批量发券',
@@ -200,28 +234,17 @@ export class IssuingService {
     now: Date,
     transaction: Transaction,
   ): Promise<CouponRecord[]> {
-    const uses = template.kind === 'punch' ? (template.punchUses ?? 1) : 1;
     // A code already taken (odds of about one in 2^54 per code) gets new codes, not an error.
     for (let attempt = 1; ; attempt += 1) {
       const codes = generateCodes(options.count);
-      const rows: Array<Record<string, SqlValue>> = codes.map((code, seq) => ({
-        template_id: template.id,
-        member_id: member.id,
-        code,
-        status: 'available',
-        uses_total: uses,
-        uses_left: uses,
-        valid_from: window.validFrom,
-        valid_until: window.validUntil,
-        source: options.source,
-        source_ref: options.sourceRef ?? null,
-        source_seq: seq,
-        issued_by: options.operatorId,
-        store_id: options.storeId,
-        void_reason: null,
-        created_at: now,
-        updated_at: now,
-      }));
+      const rows = codes.map((code, seq) =>
+        couponRow(
+          template,
+          window,
+          { memberId: member.id, code, source: options.source, sourceRef: options.sourceRef ?? null, sourceSeq: seq, issuedBy: options.operatorId, storeId: options.storeId },
+          now,
+        ),
+      );
       try {
         await insertRows(this.deps.sequelize, 'coupons', rows, transaction);
         return await this.deps.models.Coupon.findAll({ where: { code: codes }, order: [['sourceSeq', 'ASC']], transaction });

@@ -1,8 +1,9 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AppError } from '../../platform/errors/app-error.js';
 import { IDEMPOTENCY_ERRORS, idempotencyKeyOf, replayAware } from '../../platform/http/idempotency.js';
 import { access, defineRoute, type RouteSpec } from '../../platform/http/route.js';
 import { registrationCodes } from '../registration/errors.js';
+import { withRetryAfter } from '../registration/public-routes.js';
 import { qrPng } from '../registration/qr.js';
 import type { BaseUrl } from '../registration/routes.js';
 import { QrQuery } from '../registration/schemas.js';
@@ -43,17 +44,6 @@ export interface CouponRouteDeps {
   voiding: VoidingService;
   claims: ClaimService;
   baseUrl: BaseUrl;
-}
-
-/** A 429 also carries Retry-After, for clients that read headers rather than bodies. */
-async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const retry = error instanceof AppError ? (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
-    if (retry !== undefined) res.set('Retry-After', String(retry));
-    throw error;
-  }
 }
 
 const TEMPLATE_RULE_ERRORS = ['COUPON_TEMPLATE_EXPIRED', 'COUPON_CLAIM_CODE_TAKEN'] as const;

@@ -1,7 +1,7 @@
 import { Op, col, type Sequelize, type WhereOptions } from 'sequelize';
 import { withTransaction } from '../../platform/db/transaction.js';
 import { AppError } from '../../platform/errors/app-error.js';
-import type { Principal } from '../../platform/http/route.js';
+import { systemPrincipal } from '../access/system-principal.js';
 import type { AuditActor, AuditService } from '../audit/service.js';
 import type { DomainEvents } from '../events/outbox.js';
 import type { MemberService } from '../members/service.js';
@@ -28,19 +28,7 @@ const DAY_MS = 86_400_000;
 const ACTOR: AuditActor = { type: 'system', id: null, name: 'points.expire', roles: [] };
 
 /** The expiry job reaches every member: it works for no store and no person. */
-const PRINCIPAL: Principal = {
-  kind: 'system',
-  userId: 0,
-  username: ACTOR.name!,
-  sessionId: null,
-  apiKeyId: null,
-  roles: [],
-  permissions: new Set(),
-  storeScope: null,
-  ownMembersOnly: false,
-  fieldPolicies: [],
-  mustChangePassword: false,
-};
+const PRINCIPAL = systemPrincipal(ACTOR.name!);
 
 function groupBy<T>(items: readonly T[], key: (item: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();

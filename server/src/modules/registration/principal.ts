@@ -1,4 +1,5 @@
 import type { Principal } from '../../platform/http/route.js';
+import { systemPrincipal } from '../access/system-principal.js';
 import type { AuditActor } from '../audit/service.js';
 import type { ChannelBuiltinField } from './models.js';
 
@@ -19,17 +20,9 @@ export function registrationPrincipal(
   channel: { code: string; storeId: number },
   form: { builtin: readonly ChannelBuiltinField[]; custom: readonly string[] },
 ): Principal {
-  const actor = registrationActor(channel.code);
-  return {
-    kind: 'system',
-    userId: 0,
-    username: actor.name!,
-    sessionId: null,
-    apiKeyId: null,
-    roles: [],
+  return systemPrincipal(registrationActor(channel.code).name!, {
     permissions: new Set(['member:member:create']),
     storeScope: [Number(channel.storeId)],
-    ownMembersOnly: false,
     fieldPolicies: [
       {
         fields: { 'member.cardNo': 'read' },
@@ -42,6 +35,5 @@ export function registrationPrincipal(
         ],
       },
     ],
-    mustChangePassword: false,
-  };
+  });
 }

@@ -5,8 +5,8 @@ import { registrationCodes } from './errors.js';
 import type { RegistrationService } from './registration-service.js';
 import { CodeParams, PublicForm, Registered, SmsCodeBody, SmsCodeSent, SubmitBody } from './schemas.js';
 
-/** A 429 also carries Retry-After, for clients that read headers rather than bodies. */
-async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
+/** A 429 also carries Retry-After, for clients that read headers rather than bodies (the coupon claim API's too). */
+export async function withRetryAfter<T>(res: Response, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { columnsOf, execute, insertRows, type SqlValue } from '../../platform/db/raw-sql.js';
-import type { DomainEvent, DomainEvents } from '../events/outbox.js';
-import { changedPayload, type TierChange } from './changes.js';
+import type { DomainEvents } from '../events/outbox.js';
+import { changedEvent, historyRow, memberTierRow, type TierChange } from './changes.js';
 
 /** `$from,$from+1,...` for an IN list of `count` values. */
 export const placeholders = (from: number, count: number) => Array.from({ length: count }, (_, i) => `$${from + i}`).join(',');
@@ -27,7 +27,7 @@ export class TierBulkChanges {
     await insertRows(
       sequelize,
       'member_tiers',
-      changes.map((c) => columnsOf({ memberId: c.member.id, tierId: c.to.id, ...c.state, renewedAt: null, warnedAt: null, updatedAt: c.at })),
+      changes.map((c) => columnsOf(memberTierRow(c))),
       transaction,
     );
     const byTarget = new Map<number, number[]>();
@@ -42,31 +42,9 @@ export class TierBulkChanges {
     await insertRows(
       sequelize,
       'tier_history',
-      changes.map((c) =>
-        columnsOf({
-          memberId: c.member.id,
-          fromTierId: c.from.id,
-          toTierId: c.to.id,
-          direction: c.direction,
-          reason: c.reason,
-          orderId: c.orderId ?? null,
-          basis: c.basis,
-          metric: c.metric,
-          threshold: c.threshold,
-          windowFrom: c.window?.from ?? null,
-          windowTo: c.window?.to ?? null,
-          operatorId: c.operatorId ?? null,
-          note: c.note ?? null,
-          at: c.at,
-        } satisfies Record<string, SqlValue>),
-      ),
+      changes.map((c) => columnsOf(historyRow(c) satisfies Record<string, SqlValue>)),
       transaction,
     );
-    await this.events.emitMany(changes.map((c) => memberEvent('tier.changed', c.member.id, changedPayload(c), c.at)), transaction);
+    await this.events.emitMany(changes.map(changedEvent), transaction);
   }
-}
-
-/** An outbox event about one member, as the tier changes and warnings write them. */
-export function memberEvent(type: string, memberId: number, payload: Record<string, unknown>, at: Date): DomainEvent {
-  return { type, entityType: 'member', entityId: memberId, memberId, payload, at };
 }

@@ -6,10 +6,11 @@ import type { TierSettingsStore } from './settings.js';
 /** How long a node trusts what it read; another node's publish shows within this. */
 const CACHE_MS = 2_000;
 
-export function levelView(tier: TierRecord): TierLevel {
+export type LevelTerms = Omit<TierLevel, 'id' | 'level'>;
+
+/** What a level grants and asks, without its id and place: a stored level's, or one the settings page sends. */
+export function levelTerms(tier: LevelTerms): LevelTerms {
   return {
-    id: tier.id,
-    level: tier.level,
     name: tier.name,
     entryThreshold: tier.entryThreshold,
     retentionThreshold: tier.retentionThreshold,
@@ -20,6 +21,10 @@ export function levelView(tier: TierRecord): TierLevel {
     perks: tier.perks,
     color: tier.color,
   };
+}
+
+export function levelView(tier: TierRecord): TierLevel {
+  return { id: tier.id, level: tier.level, ...levelTerms(tier) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { execute } from '../../platform/db/raw-sql.js';
 import type { AuditActor, AuditService } from '../audit/service.js';
-import type { DomainEvents } from '../events/outbox.js';
+import type { DomainEvent, DomainEvents } from '../events/outbox.js';
 import type { TierDirection, TierModels, TierReason } from './models.js';
 import { metricText, type TierLevel } from './rules.js';
 import type { TierBasis } from './settings.js';
@@ -71,31 +71,10 @@ export class TierChanges {
 
   async apply(change: TierChange, transaction: Transaction): Promise<void> {
     const { models, sequelize } = this.deps;
-    const { member, from, to, state, at } = change;
-    await models.MemberTier.upsert(
-      { memberId: member.id, tierId: to.id, ...state, renewedAt: null, warnedAt: null, updatedAt: at },
-      { transaction },
-    );
+    const { member, from, to, state } = change;
+    await models.MemberTier.upsert(memberTierRow(change), { transaction });
     await execute(sequelize, 'UPDATE members SET tier_id = $1 WHERE id = $2', [to.id, member.id], transaction);
-    await models.TierHistory.create(
-      {
-        memberId: member.id,
-        fromTierId: from.id,
-        toTierId: to.id,
-        direction: change.direction,
-        reason: change.reason,
-        orderId: change.orderId ?? null,
-        basis: change.basis,
-        metric: change.metric,
-        threshold: change.threshold,
-        windowFrom: change.window?.from ?? null,
-        windowTo: change.window?.to ?? null,
-        operatorId: change.operatorId ?? null,
-        note: change.note ?? null,
-        at,
-      },
-      { transaction },
-    );
+    await models.TierHistory.create(historyRow(change), { transaction });
     await this.deps.audit.record(
       {
         action: change.action ?? 'tier.change',
@@ -116,18 +95,42 @@ export class TierChanges {
       },
       { transaction },
     );
-    await this.deps.events.emit(
-      {
-        type: 'tier.changed',
-        entityType: 'member',
-        entityId: member.id,
-        memberId: member.id,
-        payload: changedPayload(change),
-        at,
-      },
-      transaction,
-    );
+    await this.deps.events.emit(changedEvent(change), transaction);
   }
+}
+
+/** The member's member_tiers row after a change: a fresh clock, no renewal or warning yet. */
+export function memberTierRow(change: TierChange) {
+  return { memberId: change.member.id, tierId: change.to.id, ...change.state, renewedAt: null, warnedAt: null, updatedAt: change.at };
+}
+
+/** A change's tier_history row: where from and to, why, and the numbers behind it. */
+export function historyRow(change: TierChange) {
+  return {
+    memberId: change.member.id,
+    fromTierId: change.from.id,
+    toTierId: change.to.id,
+    direction: change.direction,
+    reason: change.reason,
+    orderId: change.orderId ?? null,
+    basis: change.basis,
+    metric: change.metric,
+    threshold: change.threshold,
+    windowFrom: change.window?.from ?? null,
+    windowTo: change.window?.to ?? null,
+    operatorId: change.operatorId ?? null,
+    note: change.note ?? null,
+    at: change.at,
+  };
+}
+
+/** An outbox event about one member, as the tier changes and warnings write them. */
+export function memberEvent(type: string, memberId: number, payload: Record<string, unknown>, at: Date): DomainEvent {
+  return { type, entityType: 'member', entityId: memberId, memberId, payload, at };
+}
+
+export function changedEvent(change: TierChange): DomainEvent {
+  return memberEvent('tier.changed', change.member.id, changedPayload(change), change.at);
 }
 
 export function changedPayload(change: TierChange): Record<string, unknown> {

@@ -7,7 +7,7 @@ import type { Principal } from '../../platform/http/route.js';
 import { changedFields } from '../audit/changes.js';
 import type { AuditService } from '../audit/service.js';
 import type { TemplateLike, TierCoupons } from './benefits.js';
-import type { TierCatalogStore } from './catalog.js';
+import { levelTerms, type TierCatalogStore } from './catalog.js';
 import type { TierMetrics } from './metrics.js';
 import type { TierModels } from './models.js';
 import { walkPlacements, type RuleMove } from './placement-walk.js';
@@ -85,19 +85,7 @@ function ruleChange(move: RuleMove, catalog: TierCatalog, context: { now: Date; 
 
 /** The levels and rules as the settings page edits them; `id` null for a new level. */
 function proposedOf(body: TierConfigBody): ProposedLevel[] {
-  return body.tiers.map((tier, i) => ({
-    id: tier.id ?? null,
-    level: i + 1,
-    name: tier.name,
-    entryThreshold: tier.entryThreshold,
-    retentionThreshold: tier.retentionThreshold,
-    discountRate: tier.discountRate,
-    pointsMultiplierPct: tier.pointsMultiplierPct,
-    birthdayTemplateId: tier.birthdayTemplateId,
-    monthlyTemplateId: tier.monthlyTemplateId,
-    perks: tier.perks,
-    color: tier.color,
-  }));
+  return body.tiers.map((tier, i) => ({ id: tier.id ?? null, level: i + 1, ...levelTerms(tier) }));
 }
 
 /** The published set as `settings.*` and `tiers.<id>` paths, for an audit diff. */

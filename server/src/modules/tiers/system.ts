@@ -1,4 +1,4 @@
-import type { Principal } from '../../platform/http/route.js';
+import { systemPrincipal } from '../access/system-principal.js';
 import type { AuditActor } from '../audit/service.js';
 
 /** The daily review's name in the audit log. */
@@ -8,16 +8,4 @@ export const REVIEW_ACTOR: AuditActor = { type: 'system', id: null, name: 'tiers
  * Tier work nobody signed in for (the daily review, a refund's reversal) reaches every
  * member: it works for no store and no person.
  */
-export const TIERS_PRINCIPAL: Principal = {
-  kind: 'system',
-  userId: 0,
-  username: 'tiers',
-  sessionId: null,
-  apiKeyId: null,
-  roles: [],
-  permissions: new Set(),
-  storeScope: null,
-  ownMembersOnly: false,
-  fieldPolicies: [],
-  mustChangePassword: false,
-};
+export const TIERS_PRINCIPAL = systemPrincipal('tiers');

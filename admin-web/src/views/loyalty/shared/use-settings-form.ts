@@ -1,17 +1,12 @@
-import { computed, onMounted, reactive, ref, toRaw } from 'vue';
-import { onBeforeRouteLeave } from 'vue-router';
+import { computed, reactive, ref, toRaw } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { FormInstance } from 'element-plus';
 import { isApiError } from '@/api/http';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useAuthStore } from '@/stores/auth';
-import { ElMessage, ElMessageBox } from '@/utils/message';
+import { ElMessage } from '@/utils/message';
+import { nearestItem, useDraft, type DraftOptions } from './use-draft';
 
-export interface SettingsFormOptions<T, F extends object> {
-  read: () => Promise<T>;
+export interface SettingsFormOptions<T, F extends object> extends DraftOptions<T, F> {
   write: (value: T) => Promise<T>;
-  /** the settings as the form edits them (money in yuan) */
-  toForm: (value: T) => F;
   /** the form back as the server takes it (money in fen) */
   fromForm: (form: F) => T;
   /** i18n key of the toast after saving */
@@ -26,51 +21,15 @@ export interface SettingsFormOptions<T, F extends object> {
  */
 export function useSettingsForm<T, F extends object>(options: SettingsFormOptions<T, F>, initial: F) {
   const { t } = useI18n();
-  const auth = useAuthStore();
   const formRef = ref<FormInstance>();
-  const form = reactive(structuredClone(initial)) as F;
-  const snapshot = ref(JSON.stringify(initial));
-  const loaded = ref(false);
-  const loading = ref(false);
-  const loadError = ref('');
+  const { form, loading, loadError, canEdit, dirty, show, load, revert } = useDraft(options, initial);
   const saving = ref(false);
   const fieldErrors = reactive<Record<string, string>>({});
   const formError = ref('');
-  const canEdit = computed(() => auth.can('loyalty:settings:update'));
-  const dirty = computed(() => loaded.value && JSON.stringify(form) !== snapshot.value);
 
   function clearErrors(): void {
     for (const key of Object.keys(fieldErrors)) fieldErrors[key] = '';
     formError.value = '';
-  }
-
-  function show(value: T): void {
-    const next = options.toForm(value);
-    Object.assign(form, next);
-    snapshot.value = JSON.stringify(form);
-    loaded.value = true;
-  }
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      show(await options.read());
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-    } finally {
-      loading.value = false;
-    }
-  }
-  onMounted(load);
-
-  function itemFor(path: string): string | null {
-    const parts = path.split('.');
-    for (let length = parts.length; length > 0; length -= 1) {
-      const prop = parts.slice(0, length).join('.');
-      if (formRef.value?.getField(prop)) return prop;
-    }
-    return null;
   }
 
   function applyError(error: unknown): void {
@@ -83,8 +42,8 @@ export function useSettingsForm<T, F extends object>(options: SettingsFormOption
     const paths = Object.keys(byPath);
     const unplaced: string[] = [];
     for (const path of paths) {
-      // The message goes on the nearest form item (`earn.methods.0` -> `earn.methods`); one the form does not show is said above the buttons.
-      const item = itemFor(path);
+      // A path the form does not show is said above the buttons.
+      const item = nearestItem(formRef.value, path);
       if (item) fieldErrors[item] = fieldErrors[item] ? `${fieldErrors[item]}; ${byPath[path]}` : byPath[path];
       else unplaced.push(`${path}: ${byPath[path]}`);
     }
@@ -109,29 +68,24 @@ export function useSettingsForm<T, F extends object>(options: SettingsFormOption
   }
 
   function discard(): void {
-    Object.assign(form, JSON.parse(snapshot.value) as F);
+    revert();
     clearErrors();
     formRef.value?.clearValidate();
   }
 
-  onBeforeRouteLeave(async () => {
-    if (!dirty.value) return true;
-    try {
-      await ElMessageBox.confirm(t('loyalty.unsavedConfirm'), { type: 'warning', confirmButtonText: t('common.yes'), cancelButtonText: t('common.no') });
-      return true;
-    } catch {
-      return false;
-    }
-  });
-
-  /** What SettingsPage takes: `<SettingsPage v-bind="settingsPage" :title="…">`. */
+  /** What EditPage takes: `<EditPage v-bind="settingsPage" :title="…">`. */
   const settingsPage = computed(() => ({
     loading: loading.value,
     loadError: loadError.value,
+    loadFailedText: t('loyalty.loadFailed'),
     formError: formError.value,
     saving: saving.value,
     dirty: dirty.value,
     canEdit: canEdit.value,
+    readonlyText: t('loyalty.readonly'),
+    discardText: t('loyalty.discard'),
+    saveText: t('loyalty.saveSettings'),
+    maxWidth: '960px',
     onSave: submit,
     onDiscard: discard,
     onRetry: load,

@@ -1,12 +1,10 @@
-import { computed, onMounted, reactive, ref, toRaw } from 'vue';
-import { onBeforeRouteLeave } from 'vue-router';
+import { computed, reactive, ref, toRaw } from 'vue';
 import { useI18n } from 'vue-i18n';
 import type { FormInstance } from 'element-plus';
 import { getTiers, publishTiers, simulateTiers, type Tier, type TierConfig, type TierSettings, type TierSimulation } from '@/api/tiers';
 import { isApiError } from '@/api/http';
-import { errorMessage } from '@/composables/use-server-errors';
-import { useAuthStore } from '@/stores/auth';
-import { ElMessage, ElMessageBox } from '@/utils/message';
+import { ElMessage } from '@/utils/message';
+import { nearestItem, useDraft } from '../shared/use-draft';
 import { defaultTierConfig } from './rule';
 
 /** The rules as their form edits them: the window keeps its months while "lifetime" is picked. */
@@ -42,17 +40,13 @@ function toBody(draft: TiersDraft): TierConfig {
  */
 export function useTiersPage() {
   const { t, te } = useI18n();
-  const auth = useAuthStore();
   const settingsRef = ref<FormInstance>();
-  const draft = reactive<TiersDraft>(toDraft(defaultTierConfig()));
-  const snapshot = ref(JSON.stringify(draft));
-  const loaded = ref(false);
+  const { form: draft, saved, loading, loadError, canEdit, dirty, show, load, revert } = useDraft(
+    { read: getTiers, toForm: toDraft, permission: 'loyalty:tier:update' },
+    toDraft(defaultTierConfig()),
+  );
   /** the basis the published thresholds count in: switching it changes what every threshold means */
-  const publishedBasis = ref<TierSettings['basis'] | null>(null);
-  const loading = ref(false);
-  const loadError = ref('');
-  const canEdit = computed(() => auth.can('loyalty:tier:update'));
-  const dirty = computed(() => loaded.value && JSON.stringify(draft) !== snapshot.value);
+  const publishedBasis = computed<TierSettings['basis'] | null>(() => saved.value?.settings.basis ?? null);
 
   const simulation = ref<TierSimulation | null>(null);
   const simulatedBody = ref('');
@@ -78,36 +72,6 @@ export function useTiersPage() {
     formError.value = '';
   }
 
-  function show(config: TierConfig): void {
-    Object.assign(draft, toDraft(config));
-    snapshot.value = JSON.stringify(draft);
-    publishedBasis.value = config.settings.basis;
-    loaded.value = true;
-  }
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    loadError.value = '';
-    try {
-      show(await getTiers());
-    } catch (error) {
-      loadError.value = errorMessage(error, t('common.unknownError'));
-    } finally {
-      loading.value = false;
-    }
-  }
-  onMounted(load);
-
-  /** The nearest settings item of an error path (`settings.window.months` -> `window.months`). */
-  function settingsItem(path: string): string | null {
-    const parts = path.split('.');
-    for (let length = parts.length; length > 0; length -= 1) {
-      const prop = parts.slice(0, length).join('.');
-      if (settingsRef.value?.getField(prop)) return prop;
-    }
-    return null;
-  }
-
   function applyError(error: unknown): void {
     clearErrors();
     if (!isApiError(error)) {
@@ -119,7 +83,8 @@ export function useTiersPage() {
     const unplaced: string[] = [];
     for (const [path, message] of Object.entries(byPath)) {
       const [head, second, ...rest] = path.split('.');
-      const item = head === 'settings' ? settingsItem([second, ...rest].join('.')) : null;
+      // `settings.window.months` lands on the rules form's `window.months`.
+      const item = head === 'settings' ? nearestItem(settingsRef.value, [second, ...rest].join('.')) : null;
       if (item) fieldErrors[item] = fieldErrors[item] ? `${fieldErrors[item]}; ${message}` : message;
       else if (head === 'tiers' && /^\d+$/.test(second ?? '')) {
         const index = Number(second);
@@ -183,20 +148,10 @@ export function useTiersPage() {
   }
 
   function discard(): void {
-    Object.assign(draft, JSON.parse(snapshot.value) as TiersDraft);
+    revert();
     clearErrors();
     settingsRef.value?.clearValidate();
   }
-
-  onBeforeRouteLeave(async () => {
-    if (!dirty.value) return true;
-    try {
-      await ElMessageBox.confirm(t('loyalty.unsavedConfirm'), { type: 'warning', confirmButtonText: t('common.yes'), cancelButtonText: t('common.no') });
-      return true;
-    } catch {
-      return false;
-    }
-  });
 
   return {
     settingsRef,

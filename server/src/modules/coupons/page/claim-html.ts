@@ -1,4 +1,4 @@
-import { escapeHtml, shell, type PageLang } from '../../registration/page/html.js';
+import { escapeHtml, noticePage, phoneCodeFields, shell, type PageLang } from '../../registration/page/html.js';
 import type { RuleText } from '../rule-text.js';
 
 const T = {
@@ -67,19 +67,7 @@ ${stock}
 </section>
 <noscript><p class="alert">${t.noScript}</p></noscript>
 <form id="form" class="card" novalidate${view.available ? '' : ' hidden'}>
-<div class="field" data-path="phone">
-<label for="f-phone">${t.phone}<span class="req">*</span></label>
-<input id="f-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="11" placeholder="${t.phoneHint}">
-<p class="error"></p>
-</div>
-<div class="field" data-path="smsCode">
-<label for="f-code">${t.code}<span class="req">*</span></label>
-<div class="row">
-<input id="f-code" name="smsCode" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="${t.codeHint}">
-<button id="send" type="button" class="secondary">${t.getCode}</button>
-</div>
-<p class="error"></p>
-</div>
+${phoneCodeFields(t, 'smsCode')}
 <p id="alert" class="alert" role="alert"></p>
 <button id="submit" type="submit" class="primary">${t.submit}</button>
 </form>
@@ -98,5 +86,5 @@ const MESSAGES = {
 
 export function claimMessagePage(lang: PageLang, kind: 'notFound' | 'unavailable'): string {
   const [title, text] = MESSAGES[lang][kind];
-  return shell(lang, title, `<main><section class="card done"><h1>${title}</h1><p class="muted">${text}</p></section></main>`);
+  return noticePage(lang, title, text);
 }

@@ -72,6 +72,31 @@ ${body}
 `;
 }
 
+/**
+ * The phone field and the SMS-code field with its send button, as the pages' script
+ * (sms-form-script.ts) finds them; `codePath` is the name the page's API takes the code by.
+ */
+export function phoneCodeFields(t: { phone: string; phoneHint: string; code: string; codeHint: string; getCode: string }, codePath: string): string {
+  return `<div class="field" data-path="phone">
+<label for="f-phone">${t.phone}<span class="req">*</span></label>
+<input id="f-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="11" placeholder="${t.phoneHint}">
+<p class="error"></p>
+</div>
+<div class="field" data-path="${codePath}">
+<label for="f-code">${t.code}<span class="req">*</span></label>
+<div class="row">
+<input id="f-code" name="${codePath}" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="${t.codeHint}">
+<button id="send" type="button" class="secondary">${t.getCode}</button>
+</div>
+<p class="error"></p>
+</div>`;
+}
+
+/** A page that only says something (an unknown code, the service down). */
+export function noticePage(lang: PageLang, title: string, text: string): string {
+  return shell(lang, title, `<main><section class="card done"><h1>${title}</h1><p class="muted">${text}</p></section></main>`);
+}
+
 export interface PageView {
   lang: PageLang;
   code: string;
@@ -94,19 +119,7 @@ export function registrationPage(view: PageView): string {
 </header>
 <noscript><p class="alert">${t.noScript}</p></noscript>
 <form id="form" class="card" novalidate hidden>
-<div class="field" data-path="phone">
-<label for="f-phone">${t.phone}<span class="req">*</span></label>
-<input id="f-phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="11" placeholder="${t.phoneHint}">
-<p class="error"></p>
-</div>
-<div class="field" data-path="code">
-<label for="f-code">${t.code}<span class="req">*</span></label>
-<div class="row">
-<input id="f-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="${t.codeHint}">
-<button id="send" type="button" class="secondary">${t.getCode}</button>
-</div>
-<p class="error"></p>
-</div>
+${phoneCodeFields(t, 'code')}
 <div id="fields"></div>
 <details>
 <summary>${t.notice}</summary>
@@ -128,5 +141,5 @@ export function registrationPage(view: PageView): string {
 export function messagePage(lang: PageLang, kind: 'notFound' | 'unavailable'): string {
   const t = T[lang];
   const title = kind === 'notFound' ? t.notFoundTitle : t.unavailableTitle;
-  return shell(lang, title, `<main><section class="card done"><h1>${title}</h1><p class="muted">${t[kind]}</p></section></main>`);
+  return noticePage(lang, title, t[kind]);
 }

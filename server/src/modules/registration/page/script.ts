@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { SMS_FORM_JS } from './sms-form-script.js';
 
 /**
  * The registration page's script, served as /r/assets/register.js (the app's CSP runs
@@ -7,7 +8,8 @@ import crypto from 'node:crypto';
  * from the public form API, and puts every server-provided text in with textContent,
  * never as HTML. Kept as a string (String.raw, so regex backslashes survive) so that the
  * server build needs no copy step; it must therefore never contain a backtick or a dollar
- * sign followed by a brace.
+ * sign followed by a brace. The phone, the SMS code and the submit button work as on the
+ * coupon claim page: that code (sms-form-script.ts) is spliced in after the variables it reads.
  */
 export const REGISTER_JS = String.raw`(function () {
   'use strict';
@@ -35,59 +37,11 @@ export const REGISTER_JS = String.raw`(function () {
   var alertBox = document.getElementById('alert');
   var fields = [];
   var regions = [];
-
-  function el(tag, attrs, kids) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (attrs[k] === undefined || attrs[k] === null || attrs[k] === false) return;
-      if (k === 'text') node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k] === true ? '' : String(attrs[k]));
-    });
-    (kids || []).forEach(function (kid) { if (kid) node.appendChild(kid); });
-    return node;
-  }
+  var renamed = {};
+` + SMS_FORM_JS + String.raw`
   function label(l) { return l ? (en ? (l.en || l.zh) : l.zh) : ''; }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function today() { var d = new Date(); return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()); }
-
-  function request(method, url, body) {
-    var headers = { 'Accept': 'application/json', 'Accept-Language': en ? 'en' : 'zh-CN' };
-    if (body) headers['Content-Type'] = 'application/json';
-    return fetch(url, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined, credentials: 'omit' })
-      .then(function (res) {
-        return res.json().catch(function () { return {}; }).then(function (data) { return { status: res.status, data: data }; });
-      });
-  }
-
-  function holder(path) {
-    var all = form.querySelectorAll('[data-path]');
-    for (var i = 0; i < all.length; i++) if (all[i].getAttribute('data-path') === path) return all[i];
-    return null;
-  }
-  function setError(path, message) {
-    var h = holder(path);
-    var p = h && h.querySelector('.error');
-    if (!p) return false;
-    p.textContent = message;
-    h.classList.add('invalid');
-    return true;
-  }
-  function clearErrors() {
-    [].forEach.call(form.querySelectorAll('.error'), function (p) { p.textContent = ''; });
-    [].forEach.call(form.querySelectorAll('.invalid'), function (h) { h.classList.remove('invalid'); });
-    alertBox.textContent = '';
-  }
-  function showServerError(data) {
-    var e = data && data.error;
-    if (!e) { alertBox.textContent = T.network; return; }
-    var shown = false;
-    if (e.details && e.details.fields && e.details.fields.length) {
-      e.details.fields.forEach(function (f) { if (setError(f.path, f.message)) shown = true; });
-    } else if (e.details && e.details.field) {
-      shown = setError(e.details.field, e.message);
-    }
-    if (!shown) alertBox.textContent = e.message;
-  }
 
   function choiceList(f, multiple) {
     var name = 'c-' + f.key;
@@ -167,41 +121,13 @@ export const REGISTER_JS = String.raw`(function () {
     return v;
   }
 
-  function phoneValue() { return document.getElementById('f-phone').value.replace(/[\s-]/g, '').replace(/^\+?86(?=1\d{10}$)/, ''); }
-
-  var timer = null;
-  function countdown(seconds) {
-    var left = seconds;
-    clearInterval(timer);
-    sendBtn.disabled = true;
-    sendBtn.textContent = left + T.resendIn;
-    timer = setInterval(function () {
-      left -= 1;
-      if (left > 0) { sendBtn.textContent = left + T.resendIn; return; }
-      clearInterval(timer);
-      sendBtn.disabled = false;
-      sendBtn.textContent = T.resend;
-    }, 1000);
-  }
-
-  sendBtn.addEventListener('click', function () {
-    clearErrors();
-    var phone = phoneValue();
-    if (!/^1[3-9]\d{9}$/.test(phone)) { setError('phone', T.badPhone); return; }
-    sendBtn.disabled = true;
-    request('POST', api + '/sms-code', { phone: phone }).then(function (r) {
-      if (r.status === 202) {
-        countdown(r.data.resendInSeconds);
-        var hint = holder('code').querySelector('.help') || holder('code').insertBefore(el('p', { 'class': 'help' }), holder('code').querySelector('.error'));
-        hint.textContent = T.sent + r.data.sentTo;
-        document.getElementById('f-code').focus();
-        return;
-      }
-      showServerError(r.data);
-      var e = r.data && r.data.error;
-      if (e && e.code === 'REGISTRATION_SMS_TOO_SOON' && e.details) countdown(e.details.retryAfterSeconds);
-      else sendBtn.disabled = false;
-    }).catch(function () { alertBox.textContent = T.network; sendBtn.disabled = false; });
+  sendCodeOnClick(api + '/sms-code', function (data) {
+    var code = holder('code');
+    var hint = code.querySelector('.help') || code.insertBefore(el('p', { 'class': 'help' }), code.querySelector('.error'));
+    hint.textContent = T.sent + data.sentTo;
+    return data.resendInSeconds;
+  }, function (e) {
+    return e && e.code === 'REGISTRATION_SMS_TOO_SOON' && e.details ? e.details.retryAfterSeconds : 0;
   });
 
   form.addEventListener('submit', function (event) {
@@ -209,10 +135,8 @@ export const REGISTER_JS = String.raw`(function () {
     clearErrors();
     var body = { phone: phoneValue(), code: document.getElementById('f-code').value.trim(), privacyAccepted: true,
       consent: { marketing: document.getElementById('f-marketing').checked } };
-    var ok = true;
+    var ok = phoneAndCodeOk(body.phone, body.code, 'code');
     function refuse(path, message) { setError(path, message); ok = false; }
-    if (!/^1[3-9]\d{9}$/.test(body.phone)) refuse('phone', T.badPhone);
-    if (!/^\d{6}$/.test(body.code)) refuse('code', T.badCode);
     fields.forEach(function (f) {
       var v = read(f);
       if (v === undefined) { if (f.required) refuse(f.key, T.required); return; }
@@ -220,28 +144,15 @@ export const REGISTER_JS = String.raw`(function () {
     });
     if (!document.getElementById('f-privacy').checked) refuse('privacyAccepted', T.privacy);
     if (!ok) { var first = form.querySelector('.invalid'); if (first) first.scrollIntoView({ block: 'center' }); return; }
-    var label0 = submitBtn.textContent;
-    submitBtn.disabled = true;
-    submitBtn.textContent = T.submitting;
-    request('POST', api + '/submit', body).then(function (r) {
-      if (r.status === 201) return done(r.data);
-      showServerError(r.data);
-      submitBtn.disabled = false;
-      submitBtn.textContent = label0;
-    }).catch(function () { alertBox.textContent = T.network; submitBtn.disabled = false; submitBtn.textContent = label0; });
+    submitTo(api + '/submit', body, function (data) {
+      finish([
+        el('h2', { text: T.success }),
+        el('p', { 'class': 'muted', text: T.cardNo + (data.storeName ? ' · ' + data.storeName : '') }),
+        el('div', { 'class': 'card-no', text: data.cardNo }),
+        el('p', { 'class': 'muted', text: T.hint })
+      ]);
+    });
   });
-
-  function done(data) {
-    var result = document.getElementById('done');
-    form.hidden = true;
-    result.appendChild(el('div', { 'class': 'mark', text: '✓' }));
-    result.appendChild(el('h2', { text: T.success }));
-    result.appendChild(el('p', { 'class': 'muted', text: T.cardNo + (data.storeName ? ' · ' + data.storeName : '') }));
-    result.appendChild(el('div', { 'class': 'card-no', text: data.cardNo }));
-    result.appendChild(el('p', { 'class': 'muted', text: T.hint }));
-    result.hidden = false;
-    window.scrollTo(0, 0);
-  }
 
   function unavailable(message) {
     var gone = document.getElementById('done');

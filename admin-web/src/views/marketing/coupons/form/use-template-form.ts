@@ -1,13 +1,14 @@
 import { computed, onMounted, reactive, ref } from 'vue';
-import { onBeforeRouteLeave, useRoute, useRouter } from 'vue-router';
+import { useRoute, useRouter } from 'vue-router';
 import { useI18n } from 'vue-i18n';
 import type { FormInstance } from 'element-plus';
 import { createCouponTemplate, getCouponTemplate, updateCouponTemplate, type CouponTemplate, type TemplatePatch, type TemplateRules, type TemplateStatus } from '@/api/coupons';
 import { isApiError } from '@/api/http';
+import { useLeaveGuard } from '@/composables/use-leave-guard';
 import { errorMessage, useServerErrors } from '@/composables/use-server-errors';
 import { useAuthStore } from '@/stores/auth';
 import { confirmDanger } from '@/utils/confirm';
-import { ElMessage, ElMessageBox } from '@/utils/message';
+import { ElMessage } from '@/utils/message';
 import { statusVerb } from '../templates/use-templates';
 import { TEMPLATE_FIELDS, blankTemplateForm, templateBody, templateForm, templateRules, type TemplateForm } from './rule';
 
@@ -145,15 +146,10 @@ export function useTemplateForm() {
     show(await getCouponTemplate(template.value.id));
   }
 
-  onBeforeRouteLeave(async () => {
-    if (leavingSaved || !dirty.value || !canEdit.value) return true;
-    try {
-      await ElMessageBox.confirm(t('coupons.form.unsavedConfirm'), { type: 'warning', confirmButtonText: t('common.yes'), cancelButtonText: t('common.no') });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  useLeaveGuard(
+    () => !leavingSaved && dirty.value && canEdit.value,
+    () => t('coupons.form.unsavedConfirm'),
+  );
 
   return { formRef, form, rules, template, isEdit, canEdit, locked, loading, loadError, saving, dirty, ...errors, load, save, setStatus, refresh };
 }

@@ -4,6 +4,20 @@ import type { Page } from '@/api/coupons';
 import { errorMessage } from '@/composables/use-server-errors';
 import { useUrlQuery, type QueryFilters } from '@/composables/use-url-query';
 
+/** What the page frame (coupon-list-page.vue) drives of a cursor list. */
+export interface CursorListView {
+  filters: QueryFilters;
+  items: Readonly<Ref<readonly unknown[]>>;
+  nextCursor: Readonly<Ref<string | null>>;
+  loading: Readonly<Ref<boolean>>;
+  loadingMore: Readonly<Ref<boolean>>;
+  loadError: Readonly<Ref<string>>;
+  search: () => void;
+  reset: () => void;
+  load: () => Promise<void>;
+  loadMore: () => Promise<void>;
+}
+
 /**
  * A coupon list the server pages by cursor (templates, coupons, redemptions): the filters in
  * the URL, the newest page first, 加载更多 appending the next (the server counts nothing). A
