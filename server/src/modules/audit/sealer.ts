@@ -1,4 +1,5 @@
 import { Op, QueryTypes, UniqueConstraintError, type Sequelize } from 'sequelize';
+import { AUDIT_PURGE_PROCEDURE } from '../../migrations/routines/audit-purge.js';
 import { withTransaction } from '../../platform/db/transaction.js';
 import type { AuditKeys } from './keys.js';
 import { GENESIS_HASH, chainHash, checkpointPayload } from './integrity.js';
@@ -103,6 +104,11 @@ export class AuditSealer {
       const signature = this.keys.signer.sign(Buffer.from(checkpointPayload(fields)), 'base64') as string;
       await this.models.AuditCheckpoint.create({ ...fields, keyId: this.keys.signingKeyId, signature }, { transaction });
       const segment = await this.models.AuditChain.findAll({ where: { seq: { [Op.lte]: seqTo } }, attributes: ['recordId'], transaction });
+      if (this.sequelize.getDialect() === 'mysql') {
+        // The app's account cannot delete audit records itself; the procedure checks the age and the checkpoint.
+        await this.sequelize.query(`CALL ${AUDIT_PURGE_PROCEDURE}(?)`, { replacements: [seqTo], transaction });
+        return segment.length;
+      }
       await this.models.AuditChain.destroy({ where: { seq: { [Op.lte]: seqTo } }, transaction });
       let deleted = 0;
       for (let i = 0; i < segment.length; i += 1000) {

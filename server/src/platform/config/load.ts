@@ -40,6 +40,13 @@ const ENV_KEYS: Record<string, string> = {
   HUIJI_MEMBERS_CARD_PREFIX: 'members.cardPrefix',
   HUIJI_PUBLIC_URL: 'http.publicUrl',
   HUIJI_MEMBERS_IMPORT_MAX_MEGABYTES: 'members.importMaxMegabytes',
+  HUIJI_BACKUP_DIR: 'backup.dir',
+  HUIJI_BACKUP_PUBLIC_KEY_FILE: 'backup.publicKeyFile',
+  HUIJI_BACKUP_TIME: 'backup.time',
+  HUIJI_BACKUP_KEEP_DAILY: 'backup.keepDaily',
+  HUIJI_BACKUP_KEEP_WEEKLY: 'backup.keepWeekly',
+  HUIJI_BACKUP_KEEP_MONTHLY: 'backup.keepMonthly',
+  HUIJI_BACKUP_COPY_TO: 'backup.copyTo',
 };
 
 const BOOLEAN_KEYS = new Set(['database.migrateOnStart', 'auth.allowPlainPassword']);
@@ -125,6 +132,12 @@ export function loadConfig(options: LoadOptions = {}): HuijiConfig {
     dataDir,
     logDir: path.resolve(cwd, config.logDir),
     databaseUrl: config.databaseUrl ?? `sqlite:${path.join(dataDir, 'huiji.sqlite')}`,
+    backup: {
+      ...config.backup,
+      dir: path.resolve(cwd, config.backup.dir ?? path.join(dataDir, 'backups')),
+      publicKeyFile: path.resolve(cwd, config.backup.publicKeyFile ?? path.join(dataDir, 'keys', 'backup-public.pem')),
+      copyTo: config.backup.copyTo === undefined ? undefined : path.resolve(cwd, config.backup.copyTo),
+    },
   };
 }
 

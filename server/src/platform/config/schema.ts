@@ -148,6 +148,24 @@ export const configSchema = z.strictObject({
       importMaxMegabytes: positiveInt('expected a positive integer of megabytes, e.g. 30').max(200, 'expected at most 200').default(30),
     })
     .prefault({}),
+  backup: z
+    .strictObject({
+      /** Where backups are written; defaults to <dataDir>/backups. */
+      dir: z.string().min(1).optional(),
+      /** The backup RSA public key (PEM); the private key is kept off the server. */
+      publicKeyFile: z.string().min(1).optional(),
+      /** The daily backup's time of day in the business time zone, or `off`. */
+      time: z
+        .string()
+        .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'expected a time of day HH:mm such as 03:30, or off')
+        .default('03:30'),
+      keepDaily: z.coerce.number({ error: 'expected a whole number, e.g. 7' }).int('expected a whole number, e.g. 7').min(1, 'expected at least 1').default(7),
+      keepWeekly: z.coerce.number({ error: 'expected a whole number, e.g. 4' }).int('expected a whole number, e.g. 4').min(0, 'expected 0 or more').default(4),
+      keepMonthly: z.coerce.number({ error: 'expected a whole number, e.g. 6' }).int('expected a whole number, e.g. 6').min(0, 'expected 0 or more').default(6),
+      /** A second directory (a mounted NAS) each backup is copied to. */
+      copyTo: z.string().min(1).optional(),
+    })
+    .prefault({}),
   jobs: z
     .strictObject({
       /** `worker`: this server only queues jobs; `npm run worker` processes run them. */
@@ -168,6 +186,7 @@ export const configSchema = z.strictObject({
 
 export type HuijiConfig = z.infer<typeof configSchema> & {
   databaseUrl: string;
+  backup: z.infer<typeof configSchema>['backup'] & { dir: string; publicKeyFile: string };
 };
 
 export type DatabaseTarget =
