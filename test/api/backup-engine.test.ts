@@ -226,3 +226,44 @@ describe(`encrypted backups (${TEST_DIALECT})`, function () {
     });
   });
 });
+
+describe('MySQL dump of unusual columns', function () {
+  this.timeout(60_000);
+  if (TEST_DIALECT !== 'mysql') return;
+
+  it('dumps generated, binary, JSON-like and zero-valued columns so they load back identical', async () => {
+    const source = await createTestDatabase();
+    const copy = await createTestDatabase();
+    try {
+      const a = await openMysql(source.url);
+      const b = await openMysql(copy.url);
+      try {
+        const { run } = await import('../../server/src/platform/backup/mysql-dump.js');
+        await run(a, `CREATE TABLE odd (id INT AUTO_INCREMENT PRIMARY KEY, price BIGINT NOT NULL, qty INT NOT NULL,
+          total BIGINT AS (price * qty) STORED, half BIGINT AS (price DIV 2) VIRTUAL, raw VARBINARY(64), doc LONGTEXT,
+          at DATETIME(3), note VARCHAR(200), created TIMESTAMP DEFAULT CURRENT_TIMESTAMP)`);
+        await run(a, "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')");
+        await run(a, `INSERT INTO odd (id, price, qty, raw, doc, at, note) VALUES (0, 5, 2, X'00FF0A0D27225C1A', '{"a":"引号\\\\"和\\\\n换行"}', '2026-11-24 09:00:00.123', 'it''s \\\\ 中文'), (7, 100, 3, NULL, NULL, NULL, '')`);
+        const sums: Awaited<ReturnType<typeof tableSums>> = [];
+        const { dumpMysqlTables, PREAMBLE } = await import('../../server/src/platform/backup/mysql-dump.js');
+        const { loadMysqlStatements } = await import('../../server/src/platform/backup/mysql-load.js');
+        const statements: Buffer[] = PREAMBLE.map((text) => Buffer.from(text));
+        for await (const statement of dumpMysqlTables(a, sums)) statements.push(statement);
+        await loadMysqlStatements(b, (async function* () {
+          yield* statements;
+        })());
+        expect(await tableSums({ dialect: 'mysql', connection: b })).to.deep.equal(sums);
+        const [row] = await run<{ id: number; total: number; raw: Buffer }[]>(b, 'SELECT id, total, raw FROM odd ORDER BY id LIMIT 1');
+        expect(row.id).to.equal(0);
+        expect(Number(row.total)).to.equal(10);
+        expect(Buffer.from(row.raw).toString('hex')).to.equal('00ff0a0d27225c1a');
+      } finally {
+        await closeMysql(a);
+        await closeMysql(b);
+      }
+    } finally {
+      await source.drop();
+      await copy.drop();
+    }
+  });
+});

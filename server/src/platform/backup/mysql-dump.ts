@@ -83,15 +83,16 @@ export async function* dumpMysqlTables(
       yield Buffer.from(String(create['Create Table']), 'utf8');
     }
     const order = await primaryKey(connection, table);
+    const stored = await storedColumns(connection, table);
     const sum: TableSum = { name: table, rows: 0, checksum: '' };
     const hash = crypto.createHash('sha256');
-    const head = `INSERT INTO ${quoteIdentifier(table)} VALUES `;
+    const head = `INSERT INTO ${quoteIdentifier(table)}${stored ? ` (${stored})` : ''} VALUES `;
     const sql = new SqlBuffer();
     sql.ascii(head);
     let inStatement = 0;
     let fields: FieldPacket[] = [];
     const query = connection.query({
-      sql: `SELECT * FROM ${quoteIdentifier(table)}${order.length ? ` ORDER BY ${order.map(quoteIdentifier).join(', ')}` : ''}`,
+      sql: `SELECT ${stored ?? '*'} FROM ${quoteIdentifier(table)}${order.length ? ` ORDER BY ${order.map(quoteIdentifier).join(', ')}` : ''}`,
       rowsAsArray: true,
       typeCast: false,
     });
@@ -131,6 +132,20 @@ export async function* dumpMysqlTables(
     sum.checksum = hash.digest('hex');
     sums.push(sum);
   }
+}
+
+/**
+ * The column list to dump when the table has generated columns (the server computes those
+ * and refuses values for them); null when every column is stored, for shorter statements.
+ */
+async function storedColumns(connection: Connection, table: string): Promise<string | null> {
+  const columns = await run<{ name: string; extra: string | null }[]>(
+    connection,
+    'SELECT COLUMN_NAME AS name, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [table],
+  );
+  if (!columns.some((column) => /(VIRTUAL|STORED|PERSISTENT) GENERATED/i.test(column.extra ?? ''))) return null;
+  return columns.filter((column) => !/(VIRTUAL|STORED|PERSISTENT) GENERATED/i.test(column.extra ?? '')).map((column) => quoteIdentifier(column.name)).join(', ');
 }
 
 /** 1: written bare (numbers), 2: hex (binary strings), 0: quoted text (also dates and JSON). */
