@@ -69,6 +69,7 @@ import { createOrders, type OrdersModule } from './modules/orders/index.js';
 import { createTiers, tierCoupons, type TiersModule } from './modules/tiers/index.js';
 import { createCoupons, type CouponsModule } from './modules/coupons/index.js';
 import { hasPermission } from './platform/http/router.js';
+import { BackupService, backupRoutes } from './modules/backup/index.js';
 
 /** Everything one running Huiji holds: configuration, database, services and routes. */
 export interface AppContext {
@@ -100,6 +101,8 @@ export interface AppContext {
     tiers: TiersModule;
     /** Coupons: templates, issuing, claims, voiding, batches, expiry and the checkout's coupon step. */
     coupons: CouponsModule;
+    /** Encrypted backups: the list, starting one, and the daily run with copy and retention. */
+    backups: BackupService;
   };
   /** Background jobs: defined here, started by main.ts (or the worker) once the database is ready. */
   jobRunner: JobRunner<AppContext>;
@@ -265,6 +268,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
   wallet.plans.useCoupons(coupons.topupCoupons);
   wallet.topups.useCoupons(coupons.topupCoupons);
   members.addOverviewPart(coupons.overviewPart);
+  const backups = new BackupService({ config, sequelize, audit, tasks, jobs: jobRunner.agenda, logger });
 
   const ctx: AppContext = {
     config,
@@ -272,7 +276,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
     sequelize,
     readiness: new Readiness(),
     models: { auth: authModels, audit: auditModels, access: accessModels, stores: storeModels, jobs: jobModels, members: memberModels, orders: orders.models, points: points.models },
-    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service, points: points.service, wallet, orders, tiers, coupons },
+    services: { auth, access, audit, stores, roles, staff, members, memberExports, memberImporter, apiKeys, tasks, jobs, registration: registration.service, points: points.service, wallet, orders, tiers, coupons, backups },
     jobRunner,
     jobBackend,
     idempotency,
@@ -302,6 +306,7 @@ export async function createContext(config: HuijiConfig, logger: Logger): Promis
       ...registration.routes,
       ...accessRoutes({ roles, apiKeys, registry: fieldRegistry }),
       ...systemRoutes({ sequelize, businessTimezone: config.businessTimezone, startedAt }),
+      ...backupRoutes(backups, tasks),
       ...jobRoutes(jobs, () => jobRunner.isProcessing),
       ...taskRoutes(tasks, audit),
     ],

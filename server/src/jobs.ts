@@ -13,12 +13,13 @@ import tiersReview from './modules/tiers/jobs/review.job.js';
 import couponsExpire from './modules/coupons/jobs/expire.job.js';
 import couponsBatchIssue from './modules/coupons/jobs/batch-issue.job.js';
 import { memberImportCheckJob, memberImportJob } from './modules/members/jobs/import.job.js';
+import { backupCreateJob } from './modules/backup/index.js';
 
 /**
  * Every background job Huiji runs. A module adds its job files here; each declares only
  * the parts of the app context its handler uses, and the type check holds it to that.
  */
-export const JOBS: ReadonlyArray<JobSpec<AppContext, never>> = [auditSeal, auditCheckpoint, auditPurge, auditExport, purgeJobOutputs, memberExport, memberImportJob, memberImportCheckJob, pruneRegistrationCodes, pointsExpire, purgeIdempotencyKeys, tiersReview, couponsExpire, couponsBatchIssue];
+export const JOBS: ReadonlyArray<JobSpec<AppContext, never>> = [auditSeal, auditCheckpoint, auditPurge, auditExport, purgeJobOutputs, memberExport, memberImportJob, memberImportCheckJob, pruneRegistrationCodes, pointsExpire, purgeIdempotencyKeys, tiersReview, couponsExpire, couponsBatchIssue, backupCreateJob];
 
 /**
  * Lets the scheduler reach the database (which must be migrated by now), writes the

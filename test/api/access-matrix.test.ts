@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { seedAccessFixture, type AccessFixture } from '../support/access.js';
 import { TEST_DIALECT } from '../support/database.js';
 
-/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000, 20261125100400, 20261126100900). */
+/** The built-in roles' permissions as installed (migrations 20261123120000, 20261124090000, 20261124110000, 20261124140000, 20261124150000, 20261125100400, 20261126100900, 20261127100000). */
 const EXPECTED: Record<string, string[] | '*'> = {
   root: '*',
   manager1: [
@@ -81,6 +81,8 @@ const EXPECTED: Record<string, string[] | '*'> = {
     'system:job:view',
     'system:job:run',
     'system:job:update',
+    'system:backup:view',
+    'system:backup:run',
   ],
 };
 

@@ -7,6 +7,7 @@ import memberImport from './member-import/en';
 import members from './members/en';
 import orders from './orders/en';
 import { loyalty, plans, topup } from './loyalty/en';
+import system from './system/en';
 
 const en: MessageSchema = {
   app: {
@@ -124,6 +125,7 @@ const en: MessageSchema = {
     roles: 'Roles and permissions',
     apiKeys: 'API keys',
     jobs: 'Jobs',
+    backups: 'Backups',
     audit: 'Audit',
     auditLogs: 'Operation log',
     loginLogs: 'Login log',
@@ -567,6 +569,7 @@ const en: MessageSchema = {
       membersExport: 'Export members',
       membersImport: 'Import members',
       membersImportCheck: 'Check a member sheet',
+      backupCreate: 'Back up now',
     },
   },
   jobs: {
@@ -651,6 +654,7 @@ const en: MessageSchema = {
   plans,
   topup,
   coupons,
+  system,
   errorPage: {
     forbiddenTitle: 'No permission',
     forbiddenText: 'Your account may not open this page. Ask an administrator for the permission.',

@@ -6,6 +6,7 @@ import memberImport from './member-import/zh-CN';
 import members from './members/zh-CN';
 import orders from './orders/zh-CN';
 import { loyalty, plans, topup } from './loyalty/zh-CN';
+import system from './system/zh-CN';
 
 // Chinese is the console's first language: every key starts here, en.ts follows its shape.
 // vue-i18n treats { } @ | $ % as syntax; keep them out of plain text.
@@ -125,6 +126,7 @@ const zhCN = {
     roles: '角色与权限',
     apiKeys: 'API 密钥',
     jobs: '任务',
+    backups: '备份',
     audit: '审计',
     auditLogs: '操作日志',
     loginLogs: '登录日志',
@@ -568,6 +570,7 @@ const zhCN = {
       membersExport: '导出会员',
       membersImport: '导入会员',
       membersImportCheck: '预检会员导入表格',
+      backupCreate: '立即备份',
     },
   },
   jobs: {
@@ -652,6 +655,7 @@ const zhCN = {
   plans,
   topup,
   coupons,
+  system,
   errorPage: {
     forbiddenTitle: '没有权限',
     forbiddenText: '你的账号没有访问此页面的权限。如需访问，请联系管理员分配权限。',

@@ -1,7 +1,7 @@
 import type { Component } from 'vue';
 import { Avatar, Document, EditPen, HomeFilled, Key, Lock, Monitor, Postcard, Promotion, Setting, Shop, Stamp, Tickets, Timer, User, UserFilled } from '@element-plus/icons-vue';
 import { Coin, CreditCard, Medal, Present, TrendCharts, Trophy, Wallet } from '@element-plus/icons-vue';
-import { List, ShoppingCart, Ticket } from '@element-plus/icons-vue';
+import { FolderChecked, List, ShoppingCart, Ticket } from '@element-plus/icons-vue';
 
 /**
  * The side menu. An entry shows only when the user holds its permission (or '*');
@@ -64,6 +64,7 @@ export const MENU: MenuEntry[] = [
       { key: 'system-member-fields', title: 'menu.memberFields', icon: EditPen, path: '/system/member-fields', permission: 'system:form:view' },
       { key: 'system-api-keys', title: 'menu.apiKeys', icon: Key, path: '/system/api-keys', permission: 'system:apikey:view' },
       { key: 'system-jobs', title: 'menu.jobs', icon: Timer, path: '/system/jobs', permission: 'system:job:view' },
+      { key: 'system-backups', title: 'menu.backups', icon: FolderChecked, path: '/system/backups', permission: 'system:backup:view' },
       { key: 'system-info', title: 'menu.systemInfo', icon: Monitor, path: '/system/info', permission: 'system:info:view' },
       { key: 'api-docs', title: 'menu.apiDocs', icon: Document, href: '/api/docs', permission: 'system:info:view' },
     ],

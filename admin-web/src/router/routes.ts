@@ -182,6 +182,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.jobs', permission: 'system:job:view' },
       },
       {
+        path: 'system/backups',
+        name: 'system-backups',
+        component: () => import('@/views/system/backups/index.vue'),
+        meta: { title: 'menu.backups', permission: 'system:backup:view' },
+      },
+      {
         path: 'audit/logs',
         name: 'audit-logs',
         component: () => import('@/views/audit/logs/index.vue'),

@@ -11,6 +11,7 @@ const TASK_JOB_TITLES: Record<string, string> = {
   'members.import': 'tasks.jobTitles.membersImport',
   'members.check-import': 'tasks.jobTitles.membersImportCheck',
   'coupons.batch-issue': 'tasks.jobTitles.couponsBatch',
+  'backup.create': 'tasks.jobTitles.backupCreate',
 };
 
 /** The job behind a task, in the console's language. */

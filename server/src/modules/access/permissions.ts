@@ -55,6 +55,7 @@ export const RESOURCES: Record<string, { label: Label; actions: string[] }> = {
   'system:role': { label: { zh: '角色与权限', en: 'Roles and permissions' }, actions: ['view', 'create', 'update', 'delete'] },
   'system:apikey': { label: { zh: 'API 密钥', en: 'API keys' }, actions: ['view', 'create', 'revoke'] },
   'system:job': { label: { zh: '后台任务', en: 'Background jobs' }, actions: ['view', 'run', 'update'] },
+  'system:backup': { label: { zh: '备份', en: 'Backups' }, actions: ['view', 'run'] },
   'audit:log': { label: { zh: '操作日志与登录日志', en: 'Operation and login logs' }, actions: ['view', 'export', 'verify'] },
 };
 

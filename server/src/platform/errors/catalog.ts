@@ -515,6 +515,22 @@ export const ERROR_CATALOG = {
   POINTS_EVENT_DISABLED: { status: 422, zh: '积分活动「{event}」未开启', en: 'Points for "{event}" are turned off' },
   TIER_NOT_FOUND: { status: 404, zh: '会员等级 {id} 不存在或已删除', en: 'Tier {id} does not exist or was removed' },
   TIER_RULES_INVALID: { status: 422, zh: '等级规则无效：{reason}', en: 'The tier rules are invalid: {reason}' },
+  BACKUP_KEY_MISSING: {
+    status: 409,
+    zh: '找不到备份公钥 {file}，无法备份。请运行 huiji-installer install 生成，或在服务器上运行 bin/huiji backup-key generate --public-out {file} --private-out <私钥文件>，再把私钥移出服务器离线保管',
+    en: 'No backup public key at {file}, so no backup can be made. Create one with huiji-installer install, or on the server with bin/huiji backup-key generate --public-out {file} --private-out <private key file>, then move the private key off the server',
+  },
+  BACKUP_KEY_INVALID: {
+    status: 409,
+    zh: '备份公钥文件 {file} 无法使用：{reason}。请用 bin/huiji backup-key generate 重新生成',
+    en: 'The backup public key {file} cannot be used: {reason}. Generate a new one with bin/huiji backup-key generate',
+  },
+  BACKUP_ALREADY_RUNNING: {
+    status: 409,
+    zh: '已有一个备份正在进行或排队，请等它完成后再试',
+    en: 'A backup is already running or queued; wait for it to finish and try again',
+  },
+  BACKUP_FAILED: { status: 500, zh: '备份失败：{reason}', en: 'The backup failed: {reason}' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
