@@ -13,7 +13,7 @@ export default tseslint.config(
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
   },
   {
-    files: ['server/**/*.ts', 'test/**/*.ts', 'scripts/**/*.mjs', 'installer/**/*.ts', '*.js'],
+    files: ['server/**/*.ts', 'test/**/*.ts', 'scripts/**/*.mjs', 'installer/**/*.ts', 'installer/**/*.mjs', '*.js'],
     languageOptions: { globals: { ...globals.node } },
   },
   {

@@ -1,4 +1,4 @@
-// Builds the server (tsc) and the console (Vite) when their sources are newer than the
+// Builds the server (tsc), the console (Vite) and the installer (tsc) when their sources are newer than the
 // output, so `npm start` on a fresh clone or after a pull serves current code, and a
 // second start costs nothing.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,12 @@ const TARGETS = [
     sources: ['admin-web', 'tsconfig.base.json', 'package.json'],
     output: 'dist/admin-web/index.html',
     command: ['node_modules/vite/bin/vite.js', 'build', '--config', 'admin-web/vite.config.ts', '--logLevel', 'warn'],
+  },
+  {
+    name: 'installer',
+    sources: ['installer', 'tsconfig.base.json', 'package.json'],
+    output: 'dist/installer/cli.js',
+    command: ['node_modules/typescript/bin/tsc', '-p', 'installer/tsconfig.json'],
   },
 ];
 

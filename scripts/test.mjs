@@ -1,5 +1,5 @@
 // `npm test`: every suite, in order: unit, API on SQLite, API on MySQL, the real server
-// process, and the console in headless Chromium. Ends with one "N passed, N failed" line.
+// process, the console in headless Chromium, and the installer. Ends with one "N passed, N failed" line.
 //   npm test                     everything
 //   npm test -- api-mysql e2e    only the named suites
 import { spawn } from 'node:child_process';
@@ -18,6 +18,7 @@ const SUITES = [
   { name: 'api-mysql', files: ['test/api/**/*.test.ts'], env: { HUIJI_TEST_DB: 'mysql' }, needs: 'mysql' },
   { name: 'process', files: ['test/process/**/*.test.ts'], needs: 'build' },
   { name: 'e2e', files: ['test/e2e/**/*.test.ts'], needs: 'chromium' },
+  { name: 'installer', files: ['test/installer/**/*.test.ts'], needs: 'mysql', build: true },
 ];
 
 function mysqlReachable() {
@@ -93,7 +94,7 @@ for (const suite of SUITES.filter((s) => wanted.length === 0 || wanted.includes(
     }
     continue;
   }
-  if (suite.needs === 'build' || suite.needs === 'chromium') {
+  if (suite.build || suite.needs === 'build' || suite.needs === 'chromium') {
     try {
       buildIfStale();
     } catch (error) {
