@@ -78,7 +78,7 @@ for (const suite of SUITES.filter((s) => wanted.length === 0 || wanted.includes(
       totals.failed += 1;
       banner('MySQL/MariaDB is not answering on 127.0.0.1:3306: with CI=true this FAILS the run.');
     } else {
-      banner('SKIPPED: the MySQL API suite. Nothing answers on 127.0.0.1:3306; start MariaDB to run it.');
+      banner(`SKIPPED: the ${suite.name} suite. Nothing answers on 127.0.0.1:3306; start MariaDB to run it.`);
       totals.skipped += 1;
     }
     continue;
