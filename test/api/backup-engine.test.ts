@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { MEMBER_ENCRYPTED_COLUMNS } from '../../server/src/modules/members/contact.js';
 import {
   BackupError,
@@ -137,6 +138,16 @@ describe(`encrypted backups (${TEST_DIALECT})`, function () {
       try {
         await assertAllWalletInvariants(restored);
         await assertAllPointsInvariants(restored);
+        // The audit tables' append-only guards are code, put back after the restore.
+        const triggers = await restored.query<{ name: string }>(
+          TEST_DIALECT === 'mysql'
+            ? 'SELECT TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()'
+            : "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+          { type: QueryTypes.SELECT },
+        );
+        expect(triggers.map((row) => row.name).sort()).to.deep.equal(
+          ['audit_chain', 'audit_checkpoints', 'audit_logs'].flatMap((table) => [`${table}_no_delete`, `${table}_no_update`]),
+        );
       } finally {
         await restored.close();
       }

@@ -2,10 +2,8 @@ import { DataTypes } from 'sequelize';
 import { dialectOf } from '../platform/db/connect.js';
 import { TABLE_OPTIONS, idColumn, refColumn, timeColumn } from '../platform/db/columns.js';
 import type { Migration } from '../platform/db/migrate.js';
+import { APPEND_ONLY, appendOnlyTriggers } from './routines/audit-guards.js';
 
-const APPEND_ONLY = ['audit_logs', 'audit_chain', 'audit_checkpoints'] as const;
-/** Rows younger than this can never be deleted, whatever the retention setting says. */
-const MIN_RETENTION_DAYS = 180;
 
 export const up: Migration = async ({ context: { queryInterface: qi, sequelize } }) => {
   await qi.createTable(
@@ -81,31 +79,3 @@ export const down: Migration = async ({ context: { queryInterface: qi, sequelize
   await qi.dropTable('audit_chain');
   await qi.dropTable('audit_logs');
 };
-
-/**
- * The database itself refuses to change history: no UPDATE ever, and DELETE only of rows
- * past the legal minimum retention (the purge job). Checkpoints are never deleted.
- */
-function appendOnlyTriggers(dialect: 'sqlite' | 'mysql', table: (typeof APPEND_ONLY)[number]): string[] {
-  // A link is as old as the record it seals (sealing an old record is recent).
-  const timeColumnOf = {
-    audit_logs: 'OLD.occurred_at',
-    audit_chain: '(SELECT occurred_at FROM audit_logs WHERE id = OLD.record_id)',
-    audit_checkpoints: null,
-  }[table];
-  if (dialect === 'mysql') {
-    const refuse = (what: string) => `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '${table} is append-only: ${what} refused'`;
-    const deleteGuard = timeColumnOf
-      ? `IF ${timeColumnOf} > UTC_TIMESTAMP(3) - INTERVAL ${MIN_RETENTION_DAYS} DAY THEN ${refuse('DELETE of a record younger than the minimum retention')}; END IF`
-      : `${refuse('DELETE')}`;
-    return [
-      `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} FOR EACH ROW ${refuse('UPDATE')}`,
-      `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} FOR EACH ROW BEGIN ${deleteGuard}; END`,
-    ];
-  }
-  const deleteWhen = timeColumnOf ? ` WHEN ${timeColumnOf} > datetime('now', '-${MIN_RETENTION_DAYS} days')` : '';
-  return [
-    `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only: UPDATE refused'); END`,
-    `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}${deleteWhen} BEGIN SELECT RAISE(ABORT, '${table} is append-only: DELETE refused'); END`,
-  ];
-}

@@ -17,7 +17,7 @@ export type LoadTarget = { dialect: 'mysql'; connection: Connection } | { dialec
 
 /** A gunzip whose input errors (a failed chunk tag) end the reader with that error, not a hang. */
 function gunzipped(source: Readable): Readable {
-  const gunzip = zlib.createGunzip();
+  const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
   pipeline(source, gunzip).catch((error: unknown) => {
     const failure = error instanceof BackupError ? error : integrityError(`the backup content does not unpack: ${(error as Error).message}`);
     gunzip.destroy(failure);

@@ -28,9 +28,12 @@ export async function openMysql(url: string, options: { database?: string | null
   return connection;
 }
 
-export function run<T = Record<string, unknown>[]>(connection: Connection, sql: string, values: unknown[] = []): Promise<T> {
+export function run<T = Record<string, unknown>[]>(connection: Connection, sql: string, values?: unknown[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    connection.query(sql, values, (error, rows) => (error ? reject(error) : resolve(rows as T)));
+    const done = (error: Error | null, rows: unknown) => (error ? reject(error) : resolve(rows as T));
+    // Without values mysql2 sends the text as is; with them it scans a 1 MiB statement for placeholders.
+    if (values) connection.query(sql, values, done);
+    else connection.query(sql, done);
   });
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DataTypes, type QueryInterface, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug, type MigrationFn } from 'umzug';
 import type { Logger } from '../logger/index.js';
+import { ensureAuditGuards } from '../../migrations/routines/audit-guards.js';
 import { ensureAuditPurgeRoutine } from '../../migrations/routines/audit-purge.js';
 import { withMigrationLock } from './migration-lock.js';
 
@@ -26,10 +27,12 @@ interface ListedMigration {
 }
 
 /**
- * Stored routines are code: re-created from this release after every migration run (and so
- * after every restore, which ends with one) rather than carried in backups.
+ * Stored routines and triggers are code: put in place from this release after every
+ * migration run (and so after every restore, which ends with one) rather than carried in
+ * backups.
  */
 async function ensureRoutines(sequelize: Sequelize): Promise<void> {
+  await ensureAuditGuards(sequelize);
   await ensureAuditPurgeRoutine(sequelize);
 }
 
