@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,42 +19,13 @@ import {
   ROOT_UNIT_VALUES,
   runInstaller,
   runProgram,
+  startInstalled,
   tempPrefix,
   type InstallerRun,
+  type RunningServer,
 } from './installer-kit.js';
 
 const ADMIN_PASSWORD = 'Install#Test2026';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
-/** `<P>/opt/huiji/current/bin/huiji start`, exactly as the installer told the operator. */
-async function startInstalled(bin: string, port: number): Promise<Running> {
-  const child = spawn(bin, ['start'], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`huiji start exited with ${child.exitCode}: ${output}`);
-    const status = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0);
-    if (status === 200) break;
-    if (Date.now() > deadline) throw new Error(`not ready on ${port}: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    child,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
 
@@ -68,7 +38,7 @@ describe('huiji-installer install into a temp prefix (local MariaDB, no systemd)
   let port: number;
   let installArgs: string[];
   let first: InstallerRun;
-  let server: Running | null = null;
+  let server: RunningServer | null = null;
   let privateKey: string;
 
   before(async () => {

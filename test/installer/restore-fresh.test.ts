@@ -1,38 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../support/server-process.js';
-import { ADMIN_URL, buildOnce, dropInstall, explain, installedPaths, randomDbName, runInstaller, tempPrefix } from './installer-kit.js';
+import { ADMIN_URL, buildOnce, dropInstall, explain, installedPaths, randomDbName, runInstaller, startInstalled, tempPrefix } from './installer-kit.js';
 
 const FIRST_PASSWORD = 'Fresh#Restore2026';
 const OWN_PASSWORD = 'Chosen#Restore2026';
-
-interface Server {
-  child: ChildProcess;
-  stop: () => Promise<void>;
-}
-
-async function start(prefix: string, port: number): Promise<Server> {
-  const child = spawn(installedPaths(prefix).bin, ['start'], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  while ((await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`huiji start on ${port} did not get ready: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    child,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function api(port: number, method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${route}`, {
@@ -81,7 +54,7 @@ describe('restore on a fresh server after install', function () {
   });
 
   it('backs up server A with a member whose phone is encrypted', async () => {
-    const server = await start(a.prefix, a.port);
+    const server = await startInstalled(installedPaths(a.prefix).bin, a.port);
     try {
       let token = await signIn(a.port, FIRST_PASSWORD);
       const changed = await api(a.port, 'POST', '/api/v1/auth/password', { currentPassword: FIRST_PASSWORD, newPassword: OWN_PASSWORD }, token);
@@ -116,7 +89,7 @@ describe('restore on a fresh server after install', function () {
     expect(config.crypto).to.not.deep.equal(secretsBefore);
     expect(config.port, "B keeps its own settings").to.equal(b.port);
 
-    const server = await start(b.prefix, b.port);
+    const server = await startInstalled(installedPaths(b.prefix).bin, b.port);
     try {
       const token = await signIn(b.port, OWN_PASSWORD);
       const member = await api(b.port, 'GET', `/api/v1/members/${memberId}`, undefined, token);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import type { RowDataPacket } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { freePort } from '../support/server-process.js';
 import { builtBundle, nextPatch, REPO_VERSION, sourceWithVersion, type BuiltBundle } from './bundle-fixture.js';
-import { ADMIN_URL, adminConnection, dropInstall, ENTRY, explain, randomDbName, runProgram } from './installer-kit.js';
+import { ADMIN_URL, adminConnection, dropInstall, ENTRY, explain, randomDbName, runProgram, startInstalled } from './installer-kit.js';
 
 interface DatabaseState {
   tables: string[];
@@ -52,35 +52,7 @@ describe('installer upgrade', function () {
     }
   }
 
-  /** The installed server, the way the printed start command runs it. */
-  async function startInstalled(): Promise<{ child: ChildProcess; output: () => string; stop: () => Promise<void> }> {
-    const child = spawn(path.join(prefix, 'opt', 'huiji', 'current', 'bin', 'huiji'), ['start'], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? '', HOME: work },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && child.exitCode === null) {
-      const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    return {
-      child,
-      output: () => output,
-      stop: async () => {
-        if (child.exitCode === null) child.kill('SIGTERM');
-        await exited;
-      },
-    };
-  }
+  const startServer = () => startInstalled(path.join(prefix, 'opt', 'huiji', 'current', 'bin', 'huiji'), port);
 
   before(async () => {
     bundle = await builtBundle();
@@ -104,7 +76,7 @@ describe('installer upgrade', function () {
   });
 
   it('refuses while Huiji runs outside systemd and changes nothing (exit 5)', async () => {
-    const server = await startInstalled();
+    const server = await startServer();
     try {
       const result = await upgradeFrom(sourceNext);
       expect(result.code, explain(result)).to.equal(5);
@@ -165,7 +137,7 @@ describe('installer upgrade', function () {
     } finally {
       await app.end();
     }
-    const server = await startInstalled();
+    const server = await startServer();
     try {
       const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { version: string };
       expect(health.version, server.output()).to.equal(REPO_VERSION);
@@ -219,7 +191,7 @@ describe('installer upgrade', function () {
     expect((await databaseState()).migrations).to.deep.equal(before.migrations);
     expect(fs.readdirSync(path.join(prefix, 'var', 'lib', 'huiji', 'rollback'))).to.deep.equal([]);
 
-    const server = await startInstalled();
+    const server = await startServer();
     try {
       const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { version: string };
       expect(health.version, server.output()).to.equal(next);
