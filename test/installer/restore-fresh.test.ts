@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../support/server-process.js';
-import { ADMIN_URL, buildOnce, dropInstall, explain, installedPaths, randomDbName, runInstaller, startInstalled, tempPrefix } from './installer-kit.js';
+import { ADMIN_URL, adminConnection, buildOnce, dropInstall, explain, installedPaths, randomDbName, runInstaller, startInstalled, tempPrefix } from './installer-kit.js';
 
 const FIRST_PASSWORD = 'Fresh#Restore2026';
 const OWN_PASSWORD = 'Chosen#Restore2026';
@@ -99,6 +99,39 @@ describe('restore on a fresh server after install', function () {
       expect(JSON.stringify(reveal.body)).to.contain('13912345678');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('restores beside the live database while Huiji runs, leaving the live database and secrets alone', async () => {
+    const keyFile = path.join(a.prefix, 'root', fs.readdirSync(path.join(a.prefix, 'root')).find((name) => name.endsWith('.pem')) as string);
+    const configB = path.join(b.prefix, 'etc', 'huiji', 'huiji.config.json');
+    const configBefore = fs.readFileSync(configB, 'utf8');
+    const server = await startInstalled(installedPaths(b.prefix).bin, b.port);
+    const beside = `${b.db}_lookup`;
+    try {
+      const wrongName = await runInstaller(['restore', '--prefix', b.prefix, '--file', backupFile, '--private-key', keyFile, '--into-database', 'elsewhere']);
+      expect(wrongName.code, explain(wrongName)).to.equal(2);
+      const run = await runInstaller(['restore', '--prefix', b.prefix, '--file', backupFile, '--private-key', keyFile, '--into-database', beside]);
+      expect(run.code, explain(run)).to.equal(0);
+      expect((await fetch(`http://127.0.0.1:${b.port}/readyz`)).status, 'the live server kept serving').to.equal(200);
+      expect(fs.readFileSync(configB, 'utf8'), 'the live configuration and its secrets').to.equal(configBefore);
+      const connection = await adminConnection();
+      try {
+        const [rows] = await connection.query(`SELECT name FROM \`${beside}\`.members WHERE id = ?`, [memberId]);
+        expect(rows).to.deep.equal([{ name: '灾备' }]);
+      } finally {
+        await connection.query(`DROP DATABASE IF EXISTS \`${beside}\``);
+        await connection.end();
+      }
+      const again = await runInstaller(['restore', '--prefix', b.prefix, '--file', backupFile, '--private-key', keyFile, '--into-database', `${b.db}_restored`]);
+      expect(again.code, explain(again)).to.equal(0);
+      const taken = await runInstaller(['restore', '--prefix', b.prefix, '--file', backupFile, '--private-key', keyFile, '--into-database', `${b.db}_restored`]);
+      expect(taken.code, 'an existing database is not overwritten').to.equal(5);
+    } finally {
+      await server.stop();
+      const connection = await adminConnection();
+      await connection.query(`DROP DATABASE IF EXISTS \`${b.db}_restored\``);
+      await connection.end();
     }
   });
 });

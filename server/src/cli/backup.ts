@@ -127,7 +127,7 @@ program
   .description('replace the configured database with a backup (a rollback snapshot is taken first and put back on failure)')
   .requiredOption('--file <file>', 'the .hjbak file (its .hjkey must be beside it)')
   .requiredOption('--private-key <file>', 'the backup private key (PEM)')
-  .option('--db-url <url>', 'restore into this database instead of the configured one')
+  .option('--db-url <url>', "restore into this database beside the configured one (the configured database and this server's secrets stay untouched)")
   .option('--yes', 'do not ask for confirmation')
   .option('--json', 'print the report as JSON')
   .action((options: { file: string; privateKey: string; dbUrl?: string; yes?: boolean; json?: boolean }) =>
@@ -139,8 +139,11 @@ program
       if (!options.yes && !(await confirm(`This replaces every table of ${shown} with the backup. Type "restore" to go on: `, 'restore'))) {
         throw new UsageError('not confirmed; pass --yes to restore without asking');
       }
-      await refuseWhileRunning(config.host, config.port);
+      // Into another database (--db-url) the live one and its secrets stay untouched, so Huiji may keep running.
+      const beside = options.dbUrl !== undefined && options.dbUrl !== config.databaseUrl;
+      if (!beside) await refuseWhileRunning(config.host, config.port);
       const report = await restoreBackup({
+        secrets: beside ? 'leave' : 'apply',
         config,
         configFile: configFile(),
         file: options.file,
@@ -154,7 +157,8 @@ program
         print(`restored ${report.file} into ${report.database}: ${report.tables} tables, ${report.rows.toLocaleString('en')} rows, checksums equal the manifest`);
         print(`  migrations applied after the restore: ${report.migrationsApplied.length ? report.migrationsApplied.join(', ') : 'none'}`);
         print(`  encrypted values checked: ${report.decryption.checked}, all decrypt with the restored secrets`);
-        print(`  secrets written: ${report.secretsWritten.join(', ') || 'none'}; restart Huiji to use them`);
+        if (beside) print("  this server's configuration and secrets were left as they are; the restored database reads with the backup's .hjkey secrets");
+        else print(`  secrets written: ${report.secretsWritten.join(', ') || 'none'}; restart Huiji to use them`);
         print(`  took ${report.seconds} s`);
       }
       return 0;

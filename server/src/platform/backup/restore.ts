@@ -80,6 +80,8 @@ export async function restoreBackup(options: {
   privateKeyPem: string;
   targetUrl?: string;
   encryptedColumns: readonly EncryptedColumn[];
+  /** `leave`: a restore beside the live database; this server's secrets stay as they are. */
+  secrets?: 'apply' | 'leave';
   onStep?: (step: string) => void;
 }): Promise<RestoreReport> {
   const started = performance.now();
@@ -132,8 +134,10 @@ export async function restoreBackup(options: {
     if (opened.target.dialect === 'sqlite' && opened.finalFile) await promoteSqlite(opened.target.file, opened.finalFile);
     await opened.close();
 
-    step('secrets in place');
-    secretsApplied = applySecrets(config, options.configFile, secrets, stamp);
+    if (options.secrets !== 'leave') {
+      step('secrets in place');
+      secretsApplied = applySecrets(config, options.configFile, secrets, stamp);
+    }
     step('migrations');
     const sequelize = createSequelize({ url });
     let migrationsApplied: string[];
@@ -165,7 +169,7 @@ export async function restoreBackup(options: {
       migrationsApplied,
       decryption,
       dataFiles,
-      secretsWritten: secretsApplied.changed,
+      secretsWritten: secretsApplied?.changed ?? [],
       rollbackSnapshot: null,
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };
