@@ -177,6 +177,8 @@ describe('member sheets and registration channels in the console', function () {
     await byTest(manager, 'member-import-check').click();
     const check = byTest(manager, 'member-import-check-summary');
     await check.waitFor({ timeout: 30_000 });
+    // The summary shows before its counts arrive: wait for them rather than read a 0.
+    await byTest(manager, 'member-import-check-summary-created').filter({ hasText: '2' }).waitFor({ timeout: 30_000 });
     expect(await byTest(manager, 'member-import-check-summary-created').innerText()).to.contain('2');
     expect(await byTest(manager, 'member-import-check-summary-failed').innerText()).to.contain('1');
     // 全部不导入 (the default) with a bad row would import nothing: the button waits for a choice.
