@@ -67,6 +67,19 @@ describe('bin/huiji backup commands (SQLite, built release)', function () {
     expect(paper.stdout).to.contain('  1  -----BEGIN PRIVATE KEY-----');
   });
 
+  it('refuses a private key put where the public key belongs (exit 2)', async () => {
+    const publicFile = path.join(dir, 'backup-public.pem');
+    const publicPem = fs.readFileSync(publicFile);
+    fs.copyFileSync(path.join(dir, 'private.pem'), publicFile);
+    try {
+      const result = await run('backup', 'create');
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.contain('PRIVATE key');
+    } finally {
+      fs.writeFileSync(publicFile, publicPem);
+    }
+  });
+
   it('creates a backup and verifies it (exit 0, --json report)', async () => {
     const created = await run('backup', 'create', '--json');
     expect(created.code, created.stderr).to.equal(0);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
 import { Command } from 'commander';
+import { readPublicKey } from '../modules/backup/public-key.js';
 import { MEMBER_ENCRYPTED_COLUMNS } from '../modules/members/contact.js';
 import { loadConfig } from '../platform/config/load.js';
 import {
@@ -35,10 +36,12 @@ program
   .action((options: { out?: string; json?: boolean }) =>
     runBackupCommand('backup create', async () => {
       const config = loadConfig();
-      if (!fs.existsSync(config.backup.publicKeyFile)) {
-        throw new UsageError(`no backup public key at ${config.backup.publicKeyFile}; create one with: huiji backup-key generate --public-out ${config.backup.publicKeyFile} --private-out <file to take off this server>`);
+      const key = readPublicKey(config.backup.publicKeyFile);
+      if (key.status === 'missing') {
+        throw new UsageError(`no backup public key at ${key.file}; create one with: huiji backup-key generate --public-out ${key.file} --private-out <file to take off this server>`);
       }
-      const publicKeyPem = fs.readFileSync(config.backup.publicKeyFile, 'utf8');
+      if (key.status === 'invalid') throw new UsageError(`the backup public key ${key.file} cannot be used: ${key.reason}`);
+      const publicKeyPem = key.pem;
       let last = 0;
       const result = await createBackup({
         config,
